@@ -1,0 +1,60 @@
+# lrlab: `make book` builds the static site, `make test` runs every test.
+# Both set up everything they need on a fresh machine (a .venv, the npm assets, Chromium).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PY     := $(BIN)/python
+STAMP  := $(VENV)/.installed
+# nbval and the book run notebooks with the venv's kernel, never one from elsewhere.
+export JUPYTER_PATH := $(abspath $(VENV))/share/jupyter
+export MPLBACKEND := Agg
+export PYDEVD_DISABLE_FILE_VALIDATION := 1
+
+.PHONY: all venv assets browser test unit notebooks book check-exercises exercises bench slides clean
+
+all: test
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+# Local copies of MathJax, require.js, the widget manager and reveal.js (npm): nothing from a CDN.
+assets: $(STAMP)
+	bash scripts/install_assets.sh
+
+# Debian's Chromium for the real-browser tests (skipped with a reason where it cannot be installed).
+browser:
+	bash scripts/install_browser.sh
+
+unit: $(STAMP)
+	$(BIN)/pytest -n 2 tests
+
+notebooks: $(STAMP)
+	$(BIN)/pytest -n 2 --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env notebooks solutions exercises
+
+check-exercises: $(STAMP)
+	$(PY) scripts/make_exercises.py --check
+
+exercises: $(STAMP)
+	$(PY) scripts/make_exercises.py
+
+book: $(STAMP) assets
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+test: $(STAMP) assets browser check-exercises unit notebooks book
+	$(BIN)/pytest tests -m browser -p no:randomly -o addopts="" --run-browser
+
+bench: $(STAMP)
+	$(PY) bench/run.py
+
+slides: $(STAMP) assets
+	$(PY) scripts/make_slides.py
+
+clean:
+	rm -rf _build

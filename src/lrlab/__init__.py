@@ -1,0 +1,106 @@
+"""lrlab: learning-rate schedules from scratch, proven equal to PyTorch and transformers.
+
+``import lrlab`` needs NumPy alone: the pure schedules (:mod:`lrlab.schedules`) are imported
+here, while the drop-in torch schedulers (:mod:`lrlab.schedulers`), the slider explorers
+(:mod:`lrlab.widgets`) and the grader (:mod:`lrlab.grading`) are imported the first time one of
+their names is used, so the schedules also run where torch cannot.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from .schedules import (
+    SCHEDULES,
+    constant_schedule_with_warmup,
+    cosine_annealing_lr,
+    cosine_annealing_warm_restarts,
+    cosine_schedule_with_warmup,
+    cosine_with_hard_restarts_schedule_with_warmup,
+    cosine_with_min_lr_schedule_with_warmup,
+    cyclic_lr,
+    cyclic_momentum,
+    exponential_lr,
+    inverse_sqrt_schedule,
+    lambda_lr,
+    linear_schedule_with_warmup,
+    multistep_lr,
+    one_cycle_lr,
+    one_cycle_momentum,
+    polynomial_decay_schedule_with_warmup,
+    reduce_lr_on_plateau,
+    sequential,
+    step_lr,
+    warmup_stable_decay,
+)
+
+__version__ = "0.1.0"
+
+# Names served lazily from the modules that need torch (or ipywidgets): name -> module.
+_LAZY = {
+    name: "schedulers"
+    for name in (
+        "StepLR",
+        "MultiStepLR",
+        "ExponentialLR",
+        "CosineAnnealingLR",
+        "CosineAnnealingWarmRestarts",
+        "ReduceLROnPlateau",
+        "CyclicLR",
+        "OneCycleLR",
+        "LambdaLR",
+        "SequentialLR",
+        "get_linear_schedule_with_warmup",
+        "get_cosine_schedule_with_warmup",
+        "get_cosine_with_hard_restarts_schedule_with_warmup",
+        "get_polynomial_decay_schedule_with_warmup",
+        "get_constant_schedule",
+        "get_constant_schedule_with_warmup",
+        "get_inverse_sqrt_schedule",
+        "get_wsd_schedule",
+        "get_cosine_with_min_lr_schedule_with_warmup",
+        "get_reduce_on_plateau_schedule",
+        "get_scheduler",
+    )
+}
+_SUBMODULES = ("schedules", "schedulers", "widgets", "grading", "plotting", "training")
+
+__all__ = [
+    "SCHEDULES",
+    "constant_schedule_with_warmup",
+    "cosine_annealing_lr",
+    "cosine_annealing_warm_restarts",
+    "cosine_schedule_with_warmup",
+    "cosine_with_hard_restarts_schedule_with_warmup",
+    "cosine_with_min_lr_schedule_with_warmup",
+    "cyclic_lr",
+    "cyclic_momentum",
+    "exponential_lr",
+    "inverse_sqrt_schedule",
+    "lambda_lr",
+    "linear_schedule_with_warmup",
+    "multistep_lr",
+    "one_cycle_lr",
+    "one_cycle_momentum",
+    "polynomial_decay_schedule_with_warmup",
+    "reduce_lr_on_plateau",
+    "sequential",
+    "step_lr",
+    "warmup_stable_decay",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        value = getattr(importlib.import_module(f".{_LAZY[name]}", __name__), name)
+        globals()[name] = value
+        return value
+    if name in _SUBMODULES:
+        return importlib.import_module(f".{name}", __name__)
+    raise AttributeError(f"module 'lrlab' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(_LAZY) | set(_SUBMODULES))

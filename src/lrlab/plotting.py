@@ -1,0 +1,197 @@
+"""The book's figures: schedules, training curves and descents on a loss surface.
+
+Every helper draws with matplotlib's object API on a new :class:`~matplotlib.figure.Figure`
+that it returns, without touching pyplot's global state: a call as the last line of a notebook
+cell shows the figure exactly once, and a script can ``fig.savefig(...)`` it. Pass ``ax`` (or
+``axes``) to draw into a figure of your own instead; the helper then returns that figure.
+
+Only NumPy and matplotlib are imported (never torch): the results of :mod:`lrlab.training` are
+read through their attributes.
+
+Example:
+    >>> import functools, lrlab
+    >>> fig = plot_schedules({"step": functools.partial(lrlab.step_lr, base_lr=0.1, step_size=30)},
+    ...                      steps=100)
+    >>> fig.axes[0].get_ylabel()
+    'learning rate'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import numpy as np
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+__all__ = ["plot_schedules", "plot_surface_paths", "plot_training"]
+
+FIGSIZE = (7.0, 3.2)
+"""Width and height, in inches, of a one-panel figure (panels side by side share the height)."""
+
+
+def _new_axes(ax: Axes | None, ncols: int = 1, width: float | None = None) -> list[Axes]:
+    if ax is not None:
+        return list(ax) if isinstance(ax, (list, tuple, np.ndarray)) else [ax]
+    fig = Figure(figsize=(width or FIGSIZE[0], FIGSIZE[1]), layout="constrained")
+    axes = fig.subplots(1, ncols, squeeze=False)[0]
+    return list(axes)
+
+
+def _as_steps(steps: Any) -> np.ndarray:
+    if isinstance(steps, (int, np.integer)) and not isinstance(steps, bool):
+        if steps < 1:
+            raise ValueError(f"steps must be an integer >= 1 or an array of steps, got {steps!r}")
+        return np.arange(int(steps))
+    array = np.asarray(steps)
+    if array.ndim != 1 or array.size == 0 or not np.issubdtype(array.dtype, np.number):
+        raise ValueError(f"steps must be an integer >= 1 or an array of steps, got {steps!r}")
+    return array
+
+
+def plot_schedules(
+    schedules: Mapping[str, Callable[[np.ndarray], Any] | Any],
+    steps: Any = 100,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    xlabel: str = "step",
+    ylabel: str = "learning rate",
+    log: bool = False,
+    drawstyle: str = "steps-post",
+) -> Figure:
+    """Draw learning-rate schedules on one axis.
+
+    Args:
+        schedules: label -> a schedule (a vectorised callable of the step, e.g.
+            ``functools.partial(lrlab.step_lr, base_lr=0.1, step_size=30)``) or the learning
+            rates themselves (a sequence as long as ``steps``, e.g. recorded from a scheduler).
+        steps: the steps to evaluate at: an integer ``n`` means ``0 .. n-1``.
+        ax: draw into this axis instead of a new figure.
+        title: the axis title.
+        xlabel, ylabel: the axis labels.
+        log: use a logarithmic learning-rate axis.
+        drawstyle: ``"steps-post"`` (default) draws each lr as held for its whole step, as an
+            optimizer uses it; ``"default"`` joins the points by straight lines.
+
+    Returns:
+        The figure drawn on.
+
+    Raises:
+        ValueError: if ``schedules`` is empty, ``steps`` is not a positive integer or a 1-D
+            array, or a sequence of learning rates has the wrong length.
+    """
+    if not isinstance(schedules, Mapping) or not schedules:
+        raise ValueError(f"schedules must be a non-empty mapping label -> schedule, got {schedules!r}")
+    x = _as_steps(steps)
+    (axis,) = _new_axes(ax)
+    for label, schedule in schedules.items():
+        y = np.asarray(schedule(x) if callable(schedule) else schedule, dtype=float)
+        if y.shape != x.shape:
+            raise ValueError(
+                f"schedules[{label!r}] gives {y.shape[0] if y.ndim else 'a scalar'} values for "
+                f"{len(x)} steps"
+            )
+        axis.plot(x, y, label=str(label), drawstyle=drawstyle)
+    if log:
+        axis.set_yscale("log")
+    axis.set_xlabel(xlabel)
+    axis.set_ylabel(ylabel)
+    if title:
+        axis.set_title(title)
+    axis.grid(alpha=0.3)
+    if len(schedules) > 1 or ax is None:
+        axis.legend(fontsize="small")
+    return axis.figure
+
+
+def plot_training(
+    runs: Mapping[str, Any],
+    *,
+    axes: Any = None,
+    title: str | None = None,
+    log_loss: bool = True,
+) -> Figure:
+    """Three panels for :func:`lrlab.training.train` runs: lr per step, validation loss and accuracy per epoch.
+
+    Args:
+        runs: label -> a :class:`lrlab.training.TrainResult` (anything with the arrays ``lr``,
+            ``val_loss`` and ``val_acc``).
+        axes: three axes to draw into instead of a new figure.
+        title: the figure's title.
+        log_loss: use a logarithmic loss axis.
+
+    Returns:
+        The figure drawn on.
+    """
+    if not isinstance(runs, Mapping) or not runs:
+        raise ValueError(f"runs must be a non-empty mapping label -> TrainResult, got {runs!r}")
+    ax_lr, ax_loss, ax_acc = _new_axes(axes, ncols=3, width=11.0)
+    for label, run in runs.items():
+        epochs = np.arange(len(run.val_loss))
+        per_epoch = len(run.lr) / max(len(run.val_loss) - 1, 1)
+        (line,) = ax_lr.plot(np.arange(len(run.lr)) / per_epoch, run.lr, label=str(label),
+                             drawstyle="steps-post")
+        ax_loss.plot(epochs, run.val_loss, marker=".", color=line.get_color(), label=str(label))
+        ax_acc.plot(epochs, run.val_acc, marker=".", color=line.get_color(), label=str(label))
+    ax_lr.set(xlabel="epoch", ylabel="learning rate", title="learning rate")
+    ax_loss.set(xlabel="epoch", ylabel="cross-entropy", title="validation loss")
+    ax_acc.set(xlabel="epoch", ylabel="accuracy", title="validation accuracy", ylim=(0, 1))
+    if log_loss:
+        ax_loss.set_yscale("log")
+    for axis in (ax_lr, ax_loss, ax_acc):
+        axis.grid(alpha=0.3)
+    ax_acc.legend(fontsize="small", loc="lower right")
+    if title:
+        ax_lr.figure.suptitle(title)
+    return ax_lr.figure
+
+
+def plot_surface_paths(
+    loss: Callable[[np.ndarray, np.ndarray], np.ndarray],
+    paths: Mapping[str, Any],
+    *,
+    xlim: tuple[float, float] = (-5.0, 5.0),
+    ylim: tuple[float, float] = (-2.5, 2.5),
+    ax: Axes | None = None,
+    levels: int = 12,
+    title: str | None = None,
+) -> Figure:
+    """Contours of a 2-D loss with the iterates of one or more descents drawn over them.
+
+    Args:
+        loss: a vectorised function ``loss(w1, w2)`` (e.g. a :class:`lrlab.training.QuadraticBowl`).
+        paths: label -> an ``(n, 2)`` array of iterates, or a run with a ``path`` attribute
+            (:class:`lrlab.training.SurfaceRun`). Points outside the view are clipped; ``nan``
+            rows (after a divergence) are skipped.
+        xlim, ylim: the region shown.
+        ax: draw into this axis instead of a new figure.
+        levels: the number of contour levels (spaced on a square-root scale, so that the
+            flat bottom of the bowl gets contours too).
+        title: the axis title.
+
+    Returns:
+        The figure drawn on.
+    """
+    if not isinstance(paths, Mapping) or not paths:
+        raise ValueError(f"paths must be a non-empty mapping label -> iterates, got {paths!r}")
+    (axis,) = _new_axes(ax, width=FIGSIZE[0])
+    w1, w2 = np.meshgrid(np.linspace(*xlim, 201), np.linspace(*ylim, 201))
+    z = np.asarray(loss(w1, w2), dtype=float)
+    z_levels = np.linspace(np.sqrt(z.min()), np.sqrt(z.max()), levels) ** 2
+    axis.contour(w1, w2, z, levels=z_levels, colors="0.7", linewidths=0.8)
+    for label, run in paths.items():
+        path = np.asarray(getattr(run, "path", run), dtype=float)
+        if path.ndim != 2 or path.shape[1] != 2:
+            raise ValueError(f"paths[{label!r}] must be an (n, 2) array of iterates, got shape "
+                             f"{path.shape}")
+        axis.plot(path[:, 0], path[:, 1], marker="o", markersize=3, linewidth=1, label=str(label))
+    axis.plot([0], [0], marker="*", markersize=12, color="black", linestyle="none",
+              label="minimum")
+    axis.set(xlim=xlim, ylim=ylim, xlabel="$w_1$", ylabel="$w_2$")
+    axis.set_aspect("equal")
+    if title:
+        axis.set_title(title)
+    axis.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return axis.figure

@@ -1,0 +1,103 @@
+"""Tests of lrlab.plotting: each helper draws exactly the data it is given, on a figure of its own."""
+
+from types import SimpleNamespace
+
+import matplotlib
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from lrlab.plotting import plot_schedules, plot_surface_paths, plot_training
+
+
+def halving(step):
+    return 0.1 * 0.5 ** (np.asarray(step) // 10)
+
+
+def test_plot_schedules_draws_the_schedule_values():
+    fig = plot_schedules({"halving": halving, "recorded": [0.05] * 30}, steps=30, title="t")
+    assert isinstance(fig, Figure)
+    (ax,) = fig.axes
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    np.testing.assert_array_equal(lines["halving"].get_xdata(), np.arange(30))
+    np.testing.assert_allclose(lines["halving"].get_ydata(), [0.1] * 10 + [0.05] * 10 + [0.025] * 10)
+    np.testing.assert_allclose(lines["recorded"].get_ydata(), 0.05)
+    assert ax.get_title() == "t"
+
+
+def test_plot_schedules_accepts_an_array_of_steps_and_log_scale():
+    fig = plot_schedules({"h": halving}, steps=np.array([0, 10, 20]), log=True)
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log"
+    np.testing.assert_allclose(ax.get_lines()[0].get_ydata(), [0.1, 0.05, 0.025])
+
+
+def test_plot_schedules_does_not_touch_pyplot():
+    import matplotlib.pyplot as plt
+
+    before = plt.get_fignums()
+    plot_schedules({"h": halving})
+    assert plt.get_fignums() == before
+
+
+def test_plot_schedules_draws_into_a_given_axis():
+    fig = Figure()
+    ax = fig.add_subplot()
+    assert plot_schedules({"h": halving}, ax=ax) is fig
+    assert len(ax.get_lines()) == 1
+
+
+@pytest.mark.parametrize("schedules, steps, match", [
+    ({}, 10, "schedules"),
+    ({"short": [0.1, 0.2]}, 10, "short"),
+    ({"h": halving}, 0, "steps"),
+    ({"h": halving}, np.zeros((2, 2)), "steps"),
+])
+def test_plot_schedules_rejects_bad_input(schedules, steps, match):
+    with pytest.raises(ValueError, match=match):
+        plot_schedules(schedules, steps=steps)
+
+
+def fake_run(epochs, per_epoch, offset):
+    return SimpleNamespace(
+        lr=np.linspace(0.1, 0.01, epochs * per_epoch),
+        val_loss=np.linspace(2.0, 0.5, epochs + 1) + offset,
+        val_acc=np.linspace(0.1, 0.9, epochs + 1) - offset,
+    )
+
+
+def test_plot_training_has_three_panels_with_every_run():
+    runs = {"a": fake_run(4, 3, 0.0), "b": fake_run(4, 3, 0.05)}
+    fig = plot_training(runs, title="two runs")
+    ax_lr, ax_loss, ax_acc = fig.axes
+    assert [len(ax.get_lines()) for ax in fig.axes] == [2, 2, 2]
+    # lr is drawn against epochs: 12 steps at 3 per epoch span epochs 0 .. 11/3.
+    np.testing.assert_allclose(ax_lr.get_lines()[0].get_xdata(), np.arange(12) / 3)
+    np.testing.assert_allclose(ax_loss.get_lines()[1].get_ydata(), runs["b"].val_loss)
+    np.testing.assert_allclose(ax_acc.get_lines()[0].get_ydata(), runs["a"].val_acc)
+    assert ax_loss.get_yscale() == "log"
+    assert fig.get_suptitle() == "two runs"
+
+
+def test_plot_training_rejects_no_runs():
+    with pytest.raises(ValueError, match="runs"):
+        plot_training({})
+
+
+def test_plot_surface_paths_draws_each_path_and_the_minimum():
+    def bowl(w1, w2):
+        return 0.5 * (w1 ** 2 + 10 * w2 ** 2)
+
+    path = np.array([[-4.0, 1.5], [-3.0, -1.0], [np.nan, np.nan]])
+    fig = plot_surface_paths(bowl, {"sgd": path, "run": SimpleNamespace(path=path[:2])})
+    ax = fig.axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    np.testing.assert_array_equal(lines["sgd"].get_xdata(), path[:, 0])
+    np.testing.assert_array_equal(lines["run"].get_ydata(), [1.5, -1.0])
+    assert lines["minimum"].get_xdata()[0] == 0
+    assert ax.get_xlim() == (-5.0, 5.0)
+
+
+def test_plot_surface_paths_rejects_bad_paths():
+    with pytest.raises(ValueError, match="paths"):
+        plot_surface_paths(lambda a, b: a + b, {"bad": np.zeros((3, 3))})
