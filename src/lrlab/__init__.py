@@ -41,6 +41,7 @@ __version__ = "0.1.0"
 _LAZY = {
     name: "schedulers"
     for name in (
+        "LRScheduler",
         "StepLR",
         "MultiStepLR",
         "ExponentialLR",
