@@ -69,6 +69,9 @@ def _steps(step: Steps, name: str = "step") -> tuple[np.ndarray, bool]:
         np.issubdtype(arr.dtype, np.integer) or np.issubdtype(arr.dtype, np.floating)
     ):
         raise ValueError(f"{name} must be a number or an array of numbers, got {step!r}")
+    # Compute in int64 / float64 whatever the caller's dtype: float32 steps would round every
+    # lr to float32, and unsigned steps would wrap around in ``total - t``.
+    arr = arr.astype(np.int64 if np.issubdtype(arr.dtype, np.integer) else np.float64, copy=False)
     if arr.size and np.issubdtype(arr.dtype, np.floating):
         bad = ~np.isfinite(arr) | (arr < 0)
         if bad.any():
@@ -108,6 +111,15 @@ def _call_vectorised(fn: Callable, t: np.ndarray) -> np.ndarray:
     if values is not None and values.shape == t.shape:
         return values
     return _call_elementwise(fn, t)
+
+
+def _power(base: float, exponent: np.ndarray) -> np.ndarray:
+    """``base ** exponent`` for ``base > 0``, as ``exp(exponent * ln(base))``.
+
+    Several times faster than ``np.power`` on large arrays; the relative error stays below
+    ``|ln(result)| * 2**-52``, under 1e-13 for any result a float64 can hold.
+    """
+    return np.exp(exponent * math.log(base))
 
 
 def _warmup_factor(t: np.ndarray, num_warmup_steps: int, floor: float = 1) -> np.ndarray:
@@ -161,7 +173,7 @@ def step_lr(step: Steps, base_lr: float, step_size: int, gamma: float = 0.1):
     base_lr = check_lr("base_lr", base_lr)
     step_size = check_int("step_size", step_size, 1)
     gamma = check_real("gamma", gamma, low=0.0, low_open=True)
-    return _out(base_lr * np.power(gamma, np.floor_divide(t, step_size)), scalar)
+    return _out(base_lr * _power(gamma, np.floor_divide(t, step_size)), scalar)
 
 
 def multistep_lr(step: Steps, base_lr: float, milestones: Sequence[int], gamma: float = 0.1):
@@ -195,7 +207,7 @@ def multistep_lr(step: Steps, base_lr: float, milestones: Sequence[int], gamma: 
     marks = np.sort(np.asarray(check_int_list("milestones", milestones, 0), dtype=np.int64))
     gamma = check_real("gamma", gamma, low=0.0, low_open=True)
     passed = np.searchsorted(marks, t, side="right")
-    return _out(base_lr * np.power(gamma, passed), scalar)
+    return _out(base_lr * _power(gamma, passed), scalar)
 
 
 def exponential_lr(step: Steps, base_lr: float, gamma: float):
@@ -226,7 +238,7 @@ def exponential_lr(step: Steps, base_lr: float, gamma: float):
     t, scalar = _steps(step)
     base_lr = check_lr("base_lr", base_lr)
     gamma = check_real("gamma", gamma, low=0.0, low_open=True)
-    return _out(base_lr * np.power(gamma, t), scalar)
+    return _out(base_lr * _power(gamma, t), scalar)
 
 
 # --------------------------------------------------------------------------------------------
@@ -276,21 +288,18 @@ def cosine_annealing_lr(step: Steps, base_lr: float, T_max: int, eta_min: float 
 def _restart_position(t: np.ndarray, T_0: int, T_mult: int) -> tuple[np.ndarray, np.ndarray]:
     """Return ``(T_cur, T_i)``: the position in the current cycle and that cycle's length.
 
-    Cycle :math:`n` starts at :math:`T_0 (T_{mult}^n - 1)/(T_{mult} - 1)`. The logarithm gives
-    :math:`n` up to rounding; one correction each way makes it exact at the cycle boundaries.
+    Cycle :math:`n` lasts :math:`T_0 T_{mult}^n` steps, so only a few dozen cycles fit in any run:
+    their starts, summed exactly in integers, are a short table in which each step is looked up.
     """
     if T_mult == 1:
         return np.mod(t, T_0), np.full(t.shape, T_0)
-    tf = t.astype(np.float64)
-
-    def start(n: np.ndarray) -> np.ndarray:
-        return T_0 * (np.power(float(T_mult), n) - 1) / (T_mult - 1)
-
-    n = np.floor(np.log(tf / T_0 * (T_mult - 1) + 1) / math.log(T_mult))
-    n = np.maximum(n, 0.0)
-    n = np.where(start(n) > tf, n - 1, n)
-    n = np.where(start(n + 1) <= tf, n + 1, n)
-    return tf - start(n), T_0 * np.power(float(T_mult), n)
+    last = float(t.max()) if t.size else 0.0
+    lengths, starts = [T_0], [0]
+    while starts[-1] + lengths[-1] <= last:
+        starts.append(starts[-1] + lengths[-1])
+        lengths.append(lengths[-1] * T_mult)
+    cycle = np.searchsorted(np.asarray(starts, dtype=np.float64), t, side="right") - 1
+    return t - np.asarray(starts)[cycle], np.asarray(lengths)[cycle]
 
 
 def cosine_annealing_warm_restarts(
@@ -916,9 +925,9 @@ def _cyclic_shape(
     if mode == "triangular":
         amplitude = np.ones_like(cycle)
     elif mode == "triangular2":
-        amplitude = 1 / (2.0 ** (cycle - 1))
+        amplitude = _power(0.5, cycle - 1)
     else:
-        amplitude = np.power(gamma, t)
+        amplitude = _power(gamma, t)
     return height, amplitude, scalar
 
 
