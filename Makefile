@@ -8,10 +8,9 @@ PY     := $(BIN)/python
 STAMP  := $(VENV)/.installed
 # nbval and the book run notebooks with the venv's kernel, never one from elsewhere.
 export JUPYTER_PATH := $(abspath $(VENV))/share/jupyter
-export MPLBACKEND := Agg
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: all venv assets browser test unit notebooks book check-exercises exercises bench slides clean
+.PHONY: all venv assets browser browser-tests test unit notebooks book check-exercises exercises bench slides clean
 
 all: test
 
@@ -35,8 +34,9 @@ browser:
 unit: $(STAMP)
 	$(BIN)/pytest -n 2 tests
 
+# nbval: every chapter, solution and exercise notebook; --dist loadfile keeps a notebook in one kernel.
 notebooks: $(STAMP)
-	$(BIN)/pytest -n 2 --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env notebooks solutions exercises
+	$(BIN)/pytest -n 2 --dist loadfile --nbval --nbval-sanitize-with tests/nbval_sanitize.cfg --nbval-current-env notebooks solutions exercises
 
 check-exercises: $(STAMP)
 	$(PY) scripts/make_exercises.py --check
@@ -46,9 +46,13 @@ exercises: $(STAMP)
 
 book: $(STAMP) assets
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	$(PY) scripts/check_offline.py
 
-test: $(STAMP) assets browser check-exercises unit notebooks book
-	$(BIN)/pytest tests -m browser -p no:randomly -o addopts="" --run-browser
+# The real-browser tests: the explorers, the slides and every page of the built site.
+browser-tests: $(STAMP) browser
+	$(BIN)/pytest -m browser --run-browser tests
+
+test: $(STAMP) assets browser check-exercises unit notebooks book browser-tests
 
 bench: $(STAMP)
 	$(PY) bench/run.py

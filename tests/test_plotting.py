@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from lrlab.plotting import plot_schedules, plot_surface_paths, plot_training
+from lrlab.plotting import plot_curves, plot_schedules, plot_surface_paths, plot_training
 
 
 def halving(step):
@@ -40,6 +40,14 @@ def test_plot_schedules_does_not_touch_pyplot():
     assert plt.get_fignums() == before
 
 
+def test_a_new_figure_shows_itself_as_a_png_without_pyplot():
+    fig = plot_schedules({"h": halving})
+    png = fig._repr_png_()
+    assert png.startswith(b"\x89PNG")
+    assert png == fig._repr_png_()  # no timestamp or version: the same bytes each time
+    assert b"Matplotlib" not in png
+
+
 def test_plot_schedules_draws_into_a_given_axis():
     fig = Figure()
     ax = fig.add_subplot()
@@ -56,6 +64,18 @@ def test_plot_schedules_draws_into_a_given_axis():
 def test_plot_schedules_rejects_bad_input(schedules, steps, match):
     with pytest.raises(ValueError, match=match):
         plot_schedules(schedules, steps=steps)
+
+
+def test_plot_curves_keeps_nan_gaps_and_limits():
+    values = np.array([1.0, 0.5, np.nan, np.nan])
+    fig = plot_curves({"diverged": values, "flat": np.ones(4)}, steps=4, ylabel="loss",
+                      log=True, ylim=(0.1, 10.0))
+    ax = fig.axes[0]
+    np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), values)
+    assert ax.get_ylim() == pytest.approx((0.1, 10.0))
+    assert ax.get_ylabel() == "loss"
+    with pytest.raises(ValueError, match="curves"):
+        plot_curves({})
 
 
 def fake_run(epochs, per_epoch, offset):
@@ -101,3 +121,20 @@ def test_plot_surface_paths_draws_each_path_and_the_minimum():
 def test_plot_surface_paths_rejects_bad_paths():
     with pytest.raises(ValueError, match="paths"):
         plot_surface_paths(lambda a, b: a + b, {"bad": np.zeros((3, 3))})
+
+
+def test_plot_training_options_log_lr_train_loss_and_accuracy_limits():
+    run = fake_run(4, 3, 0.0)
+    run.epoch_train_loss = np.array([1.5, 1.0, 0.7, 0.6])
+    fig = plot_training({"a": run}, log_lr=True, train_loss=True, acc_ylim=None)
+    ax_lr, ax_loss, ax_acc = fig.axes
+    assert ax_lr.get_yscale() == "log"
+    solid, dashed = ax_loss.get_lines()
+    assert dashed.get_linestyle() == "--"
+    np.testing.assert_array_equal(dashed.get_xdata(), [1, 2, 3, 4])
+    np.testing.assert_allclose(dashed.get_ydata(), run.epoch_train_loss)
+    assert "training" in ax_loss.get_title()
+    low, high = ax_acc.get_ylim()
+    assert 0.0 < low and high < 1.0  # fitted to the curve (0.1 .. 0.9), not fixed at (0, 1)
+    default = plot_training({"a": run}).axes
+    assert default[2].get_ylim() == (0.0, 1.0) and len(default[1].get_lines()) == 1

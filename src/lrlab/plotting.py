@@ -2,8 +2,9 @@
 
 Every helper draws with matplotlib's object API on a new :class:`~matplotlib.figure.Figure`
 that it returns, without touching pyplot's global state: a call as the last line of a notebook
-cell shows the figure exactly once, and a script can ``fig.savefig(...)`` it. Pass ``ax`` (or
-``axes``) to draw into a figure of your own instead; the helper then returns that figure.
+cell shows the figure exactly once (as a PNG, whatever the matplotlib backend, ``Agg`` included),
+and a script can ``fig.savefig(...)`` it. Pass ``ax`` (or ``axes``) to draw into a figure of your
+own instead; the helper then returns that figure.
 
 Only NumPy and matplotlib are imported (never torch): the results of :mod:`lrlab.training` are
 read through their attributes.
@@ -18,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -25,16 +27,30 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-__all__ = ["plot_schedules", "plot_surface_paths", "plot_training"]
+__all__ = ["plot_curves", "plot_schedules", "plot_surface_paths", "plot_training"]
 
 FIGSIZE = (7.0, 3.2)
 """Width and height, in inches, of a one-panel figure (panels side by side share the height)."""
 
 
+DPI = 120
+"""Resolution of the PNG a figure shows itself as in Jupyter (and in the built book)."""
+
+
+class _NotebookFigure(Figure):
+    """A figure that displays itself in Jupyter as a PNG, with no pyplot and any backend."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        # No "Software" entry: the same figure gives the same bytes on every run.
+        self.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+        return buffer.getvalue()
+
+
 def _new_axes(ax: Axes | None, ncols: int = 1, width: float | None = None) -> list[Axes]:
     if ax is not None:
         return list(ax) if isinstance(ax, (list, tuple, np.ndarray)) else [ax]
-    fig = Figure(figsize=(width or FIGSIZE[0], FIGSIZE[1]), layout="constrained")
+    fig = _NotebookFigure(figsize=(width or FIGSIZE[0], FIGSIZE[1]), layout="constrained")
     axes = fig.subplots(1, ncols, squeeze=False)[0]
     return list(axes)
 
@@ -50,6 +66,64 @@ def _as_steps(steps: Any) -> np.ndarray:
     return array
 
 
+def plot_curves(
+    curves: Mapping[str, Callable[[np.ndarray], Any] | Any],
+    steps: Any = 100,
+    *,
+    ax: Axes | None = None,
+    title: str | None = None,
+    xlabel: str = "step",
+    ylabel: str = "",
+    log: bool = False,
+    ylim: tuple[float, float] | None = None,
+    drawstyle: str = "default",
+) -> Figure:
+    """Draw curves over the steps on one axis: losses, learning rates, anything indexed by the step.
+
+    Args:
+        curves: label -> a vectorised callable of the step, or the values themselves (a sequence
+            as long as ``steps``; ``nan`` values leave a gap, e.g. after a divergence).
+        steps: the steps to draw at: an integer ``n`` means ``0 .. n-1``.
+        ax: draw into this axis instead of a new figure.
+        title: the axis title.
+        xlabel, ylabel: the axis labels.
+        log: use a logarithmic y axis.
+        ylim: the y range shown (values outside are clipped by the view).
+        drawstyle: matplotlib's ``drawstyle``; ``"steps-post"`` holds each value for its step.
+
+    Returns:
+        The figure drawn on.
+
+    Raises:
+        ValueError: if ``curves`` is empty, ``steps`` is not a positive integer or a 1-D array,
+            or a sequence of values has the wrong length.
+    """
+    if not isinstance(curves, Mapping) or not curves:
+        raise ValueError(f"curves must be a non-empty mapping label -> curve, got {curves!r}")
+    x = _as_steps(steps)
+    (axis,) = _new_axes(ax)
+    for label, curve in curves.items():
+        y = np.asarray(curve(x) if callable(curve) else curve, dtype=float)
+        if y.shape != x.shape:
+            raise ValueError(
+                f"curves[{label!r}] gives {y.shape[0] if y.ndim else 'a scalar'} values for "
+                f"{len(x)} steps"
+            )
+        axis.plot(x, y, label=str(label), drawstyle=drawstyle)
+    if log:
+        axis.set_yscale("log")
+    if ylim is not None:
+        axis.set_ylim(*ylim)
+    axis.set_xlabel(xlabel)
+    axis.set_ylabel(ylabel)
+    if title:
+        axis.set_title(title)
+    axis.grid(alpha=0.3)
+    if len(curves) > 1 or ax is None:
+        axis.legend(fontsize="small")
+    return axis.figure
+
+
 def plot_schedules(
     schedules: Mapping[str, Callable[[np.ndarray], Any] | Any],
     steps: Any = 100,
@@ -61,7 +135,7 @@ def plot_schedules(
     log: bool = False,
     drawstyle: str = "steps-post",
 ) -> Figure:
-    """Draw learning-rate schedules on one axis.
+    """Draw learning-rate schedules on one axis (:func:`plot_curves` with learning-rate defaults).
 
     Args:
         schedules: label -> a schedule (a vectorised callable of the step, e.g.
@@ -84,26 +158,8 @@ def plot_schedules(
     """
     if not isinstance(schedules, Mapping) or not schedules:
         raise ValueError(f"schedules must be a non-empty mapping label -> schedule, got {schedules!r}")
-    x = _as_steps(steps)
-    (axis,) = _new_axes(ax)
-    for label, schedule in schedules.items():
-        y = np.asarray(schedule(x) if callable(schedule) else schedule, dtype=float)
-        if y.shape != x.shape:
-            raise ValueError(
-                f"schedules[{label!r}] gives {y.shape[0] if y.ndim else 'a scalar'} values for "
-                f"{len(x)} steps"
-            )
-        axis.plot(x, y, label=str(label), drawstyle=drawstyle)
-    if log:
-        axis.set_yscale("log")
-    axis.set_xlabel(xlabel)
-    axis.set_ylabel(ylabel)
-    if title:
-        axis.set_title(title)
-    axis.grid(alpha=0.3)
-    if len(schedules) > 1 or ax is None:
-        axis.legend(fontsize="small")
-    return axis.figure
+    return plot_curves(schedules, steps, ax=ax, title=title, xlabel=xlabel, ylabel=ylabel,
+                       log=log, drawstyle=drawstyle)
 
 
 def plot_training(
@@ -112,6 +168,9 @@ def plot_training(
     axes: Any = None,
     title: str | None = None,
     log_loss: bool = True,
+    log_lr: bool = False,
+    train_loss: bool = False,
+    acc_ylim: tuple[float, float] | None = (0, 1),
 ) -> Figure:
     """Three panels for :func:`lrlab.training.train` runs: lr per step, validation loss and accuracy per epoch.
 
@@ -121,6 +180,11 @@ def plot_training(
         axes: three axes to draw into instead of a new figure.
         title: the figure's title.
         log_loss: use a logarithmic loss axis.
+        log_lr: use a logarithmic learning-rate axis (for schedules spanning decades).
+        train_loss: also draw each run's mean training loss of every epoch (its
+            ``epoch_train_loss``), dashed, in the loss panel, at the end of its epoch.
+        acc_ylim: the accuracy axis' limits; ``None`` fits them to the curves (to tell apart
+            runs that all end near 100%).
 
     Returns:
         The figure drawn on.
@@ -135,9 +199,18 @@ def plot_training(
                              drawstyle="steps-post")
         ax_loss.plot(epochs, run.val_loss, marker=".", color=line.get_color(), label=str(label))
         ax_acc.plot(epochs, run.val_acc, marker=".", color=line.get_color(), label=str(label))
+        if train_loss:
+            per_epoch_loss = np.asarray(run.epoch_train_loss, dtype=float)
+            ax_loss.plot(np.arange(1, len(per_epoch_loss) + 1), per_epoch_loss, linestyle="--",
+                         color=line.get_color())
     ax_lr.set(xlabel="epoch", ylabel="learning rate", title="learning rate")
-    ax_loss.set(xlabel="epoch", ylabel="cross-entropy", title="validation loss")
-    ax_acc.set(xlabel="epoch", ylabel="accuracy", title="validation accuracy", ylim=(0, 1))
+    loss_title = "loss (solid: validation, dashed: training)" if train_loss else "validation loss"
+    ax_loss.set(xlabel="epoch", ylabel="cross-entropy", title=loss_title)
+    ax_acc.set(xlabel="epoch", ylabel="accuracy", title="validation accuracy")
+    if acc_ylim is not None:
+        ax_acc.set_ylim(*acc_ylim)
+    if log_lr:
+        ax_lr.set_yscale("log")
     if log_loss:
         ax_loss.set_yscale("log")
     for axis in (ax_lr, ax_loss, ax_acc):
@@ -167,8 +240,8 @@ def plot_surface_paths(
             rows (after a divergence) are skipped.
         xlim, ylim: the region shown.
         ax: draw into this axis instead of a new figure.
-        levels: the number of contour levels (spaced on a square-root scale, so that the
-            flat bottom of the bowl gets contours too).
+        levels: the number of contour levels (their heights above the minimum grow as squares,
+            so that the flat bottom of a bowl gets contours too).
         title: the axis title.
 
     Returns:
@@ -179,7 +252,7 @@ def plot_surface_paths(
     (axis,) = _new_axes(ax, width=FIGSIZE[0])
     w1, w2 = np.meshgrid(np.linspace(*xlim, 201), np.linspace(*ylim, 201))
     z = np.asarray(loss(w1, w2), dtype=float)
-    z_levels = np.linspace(np.sqrt(z.min()), np.sqrt(z.max()), levels) ** 2
+    z_levels = z.min() + np.linspace(0.0, np.sqrt(z.max() - z.min()), levels) ** 2
     axis.contour(w1, w2, z, levels=z_levels, colors="0.7", linewidths=0.8)
     for label, run in paths.items():
         path = np.asarray(getattr(run, "path", run), dtype=float)

@@ -27,7 +27,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,14 +38,19 @@ from torch import nn
 from lrlab._checks import check_choice, check_int, check_real
 
 __all__ = [
+    "Budget",
     "Digits",
     "QuadraticBowl",
     "SurfaceRun",
     "TrainResult",
+    "final_metrics",
     "load_digits",
     "make_mlp",
+    "mean_result",
     "steps_per_epoch",
+    "summarize",
     "train",
+    "train_runs",
 ]
 
 OptimizerFactory = Callable[[Any], torch.optim.Optimizer]
@@ -69,6 +74,25 @@ def _deterministic(seed: int) -> Iterator[None]:
     finally:
         torch.set_num_threads(threads)
         torch.use_deterministic_algorithms(deterministic)
+
+
+@contextlib.contextmanager
+def _progress_bar(total: int, progress: bool | str, unit: str = "it") -> Iterator[Any]:
+    """A tqdm bar (labelled by ``progress`` when it is a string) that leaves one final line.
+
+    A run shorter than a second prints only its final state: a saved notebook (and the book)
+    then shows one line per bar, not a "0%" line above it. Longer runs update twice a second.
+    """
+    from tqdm import tqdm
+
+    label = progress if isinstance(progress, str) else None
+    bar = tqdm(total=total, desc=label, disable=not progress, leave=True, delay=1.0,
+               mininterval=0.5, ncols=72, ascii=True, unit=unit)
+    try:
+        yield bar
+    finally:
+        bar.delay = 0  # close() then prints the final state even of a run shorter than the delay
+        bar.close()
 
 
 def _build_scheduler(make_scheduler: SchedulerFactory | None, optimizer: torch.optim.Optimizer):
@@ -122,9 +146,9 @@ class QuadraticBowl:
         >>> bowl = QuadraticBowl(curvature=(1.0, 10.0))
         >>> bowl.max_stable_lr
         0.2
-        >>> run = bowl.descend(lambda p: torch.optim.SGD(p, lr=0.1), start=(1.0, 1.0), steps=3)
-        >>> run.path[:, 1].round(6).tolist()  # the steep coordinate is multiplied by 1 - 0.1 * 10
-        [1.0, 0.0, 0.0, 0.0]
+        >>> run = bowl.descend(lambda p: torch.optim.SGD(p, lr=0.05), start=(1.0, 1.0), steps=3)
+        >>> run.path[:, 1].tolist()  # each step multiplies w2 by 1 - 0.05 * 10
+        [1.0, 0.5, 0.25, 0.125]
     """
 
     curvature: tuple[float, float] = (1.0, 10.0)
@@ -140,7 +164,7 @@ class QuadraticBowl:
 
     @property
     def max_stable_lr(self) -> float:
-        """The largest constant learning rate for which noise-free descent converges: 2 / max(a, b)."""
+        """The largest constant learning rate for which noise-free descent converges, 2 / max(a, b)."""
         return 2.0 / max(self.curvature)
 
     def __call__(self, w1: Any, w2: Any) -> Any:
@@ -212,46 +236,74 @@ class QuadraticBowl:
 
 @dataclass(frozen=True)
 class Digits:
-    """scikit-learn's 8x8 digits, split into training and validation sets.
+    """scikit-learn's 8x8 digits, split into training, validation and (optionally) test sets.
 
     Attributes:
-        x_train, x_val: float32 tensors of shape ``(n, 64)``, pixels scaled to [0, 1].
+        x_train, x_val: float32 tensors of shape ``(n, 64)``: each pixel standardised with the
+            training set's mean and standard deviation (floored at 1/10 of the pixel range, so
+            that the nearly constant border pixels are not blown up).
         y_train, y_val: int64 tensors of shape ``(n,)``, the digit 0-9.
+        x_test, y_test: a held-out test set, standardised the same way, or ``None`` (the
+            default split has none). :func:`train` reports the test metrics next to the
+            validation ones but never uses them to steer a run: tune on validation, judge once
+            on test.
     """
 
     x_train: torch.Tensor
     y_train: torch.Tensor
     x_val: torch.Tensor
     y_val: torch.Tensor
+    x_test: torch.Tensor | None = None
+    y_test: torch.Tensor | None = None
 
 
 @functools.lru_cache(maxsize=8)
-def load_digits(*, val_fraction: float = 0.25, seed: int = 0) -> Digits:
+def load_digits(*, val_fraction: float = 0.25, seed: int = 0, test_fraction: float = 0.0) -> Digits:
     """The 1797 digits of ``sklearn.datasets.load_digits`` (shipped with scikit-learn, no download).
+
+    After a seeded shuffle, the first ``val_fraction`` of the images are the validation set,
+    the next ``test_fraction`` the test set, and the rest the training set; each pixel is
+    standardised with the training set's statistics only.
 
     Args:
         val_fraction: the share held out for validation, in (0, 1).
         seed: seeds the shuffle before the split.
+        test_fraction: the share held out for a final test, in [0, 1); with
+            ``val_fraction + test_fraction < 1``. 0 (default): no test set, and the split is
+            the same as without this argument.
 
     Returns:
         A :class:`Digits` (cached: treat its tensors as read-only).
 
     Example:
         >>> data = load_digits()
-        >>> tuple(data.x_train.shape), tuple(data.x_val.shape)
-        ((1348, 64), (449, 64))
+        >>> tuple(data.x_train.shape), tuple(data.x_val.shape), data.x_test
+        ((1348, 64), (449, 64), None)
+        >>> held_out = load_digits(val_fraction=0.2, test_fraction=0.2)
+        >>> len(held_out.y_train), len(held_out.y_val), len(held_out.y_test)
+        (1078, 359, 360)
     """
     from sklearn.datasets import load_digits as _sklearn_digits
 
     val_fraction = check_real("val_fraction", val_fraction, low=0.0, high=1.0,
                               low_open=True, high_open=True)
+    test_fraction = check_real("test_fraction", test_fraction, low=0.0, high=1.0, high_open=True)
+    if val_fraction + test_fraction >= 1.0:
+        raise ValueError(f"val_fraction + test_fraction must be < 1 (a training set must remain), "
+                         f"got val_fraction={val_fraction!r}, test_fraction={test_fraction!r}")
     seed = check_int("seed", seed, minimum=0)
     x, y = _sklearn_digits(return_X_y=True)
     order = np.random.default_rng(seed).permutation(len(y))
-    x = torch.tensor(x[order] / 16.0, dtype=torch.float32)
+    x = x[order] / 16.0
     y = torch.tensor(y[order], dtype=torch.int64)
     n_val = round(val_fraction * len(y))
-    return Digits(x_train=x[n_val:], y_train=y[n_val:], x_val=x[:n_val], y_val=y[:n_val])
+    n_held = n_val + round(test_fraction * len(y))
+    mean = x[n_held:].mean(axis=0)
+    std = np.maximum(x[n_held:].std(axis=0), 0.1)
+    x = torch.tensor((x - mean) / std, dtype=torch.float32)
+    test = (x[n_val:n_held], y[n_val:n_held]) if n_held > n_val else (None, None)
+    return Digits(x_train=x[n_held:], y_train=y[n_held:], x_val=x[:n_val], y_val=y[:n_val],
+                  x_test=test[0], y_test=test[1])
 
 
 def make_mlp(hidden: int = 32, *, seed: int = 0) -> nn.Sequential:
@@ -290,6 +342,8 @@ class TrainResult:
         val_loss, val_acc: ``(epochs + 1,)``, the validation loss and accuracy after ``e``
             epochs (entry 0: the untrained model).
         diverged: whether the loss became non-finite; later entries are then ``nan``.
+        test_loss, test_acc: like ``val_loss`` and ``val_acc``, on the data's test set, or
+            ``None`` when it has none.
     """
 
     lr: np.ndarray
@@ -297,6 +351,8 @@ class TrainResult:
     val_loss: np.ndarray
     val_acc: np.ndarray
     diverged: bool
+    test_loss: np.ndarray | None = None
+    test_acc: np.ndarray | None = None
 
     @property
     def steps_per_epoch(self) -> int:
@@ -334,7 +390,9 @@ def train(
     The loop is the standard one: for each minibatch, ``zero_grad``, ``backward``,
     ``optimizer.step()``, then ``scheduler.step()`` if the scheduler counts steps; after each
     epoch, ``scheduler.step()`` if it counts epochs. A ``ReduceLROnPlateau`` (torch's or
-    lrlab's) is stepped after each epoch with the validation loss.
+    lrlab's) is stepped after each epoch with the validation loss. When ``data`` has a test
+    set, the model is also evaluated on it after each epoch (``test_loss``, ``test_acc``);
+    nothing in the run depends on those numbers.
 
     Args:
         make_optimizer: called with ``model.parameters()``; returns the optimizer.
@@ -353,12 +411,10 @@ def train(
 
     Example:
         >>> import torch
-        >>> run = train(lambda p: torch.optim.SGD(p, lr=0.5), epochs=5, progress=False)
+        >>> run = train(lambda p: torch.optim.SGD(p, lr=0.3), epochs=5, progress=False)
         >>> bool(run.val_acc[-1] > 0.9)
         True
     """
-    from tqdm import tqdm
-
     epochs = check_int("epochs", epochs, minimum=1)
     scheduler_interval = check_choice("scheduler_interval", scheduler_interval, ("epoch", "step"))
     data = load_digits() if data is None else data
@@ -369,19 +425,21 @@ def train(
     train_loss = np.full(epochs * per_epoch, np.nan)
     val_loss = np.full(epochs + 1, np.nan)
     val_acc = np.full(epochs + 1, np.nan)
+    has_test = data.x_test is not None
+    test_loss = np.full(epochs + 1, np.nan) if has_test else None
+    test_acc = np.full(epochs + 1, np.nan) if has_test else None
     diverged = False
     model = make_mlp(hidden, seed=seed)
-    with _deterministic(seed):
+    with _deterministic(seed), _progress_bar(epochs, progress) as bar:
         order_rng = torch.Generator().manual_seed(seed)
         optimizer = make_optimizer(model.parameters())
         scheduler = _build_scheduler(make_scheduler, optimizer)
         plateau = scheduler is not None and _is_plateau(scheduler)
         val_loss[0], val_acc[0] = _evaluate(model, data.x_val, data.y_val)
-        label = progress if isinstance(progress, str) else None
-        bar = tqdm(range(epochs), desc=label, disable=not progress, leave=True,
-                   mininterval=60.0, ncols=80, ascii=True)
+        if has_test:
+            test_loss[0], test_acc[0] = _evaluate(model, data.x_test, data.y_test)
         step = 0
-        for epoch in bar:
+        for epoch in range(epochs):
             order = torch.randperm(n_train, generator=order_rng)
             for start in range(0, n_train, batch):
                 idx = order[start:start + batch]
@@ -400,6 +458,8 @@ def train(
             if diverged:
                 break
             val_loss[epoch + 1], val_acc[epoch + 1] = _evaluate(model, data.x_val, data.y_val)
+            if has_test:  # reported only: nothing below reads it
+                test_loss[epoch + 1], test_acc[epoch + 1] = _evaluate(model, data.x_test, data.y_test)
             if not math.isfinite(val_loss[epoch + 1]):
                 diverged = True
                 break
@@ -407,6 +467,145 @@ def train(
                 scheduler.step(val_loss[epoch + 1])
             elif scheduler is not None and scheduler_interval == "epoch":
                 scheduler.step()
-        bar.close()
+            bar.update(1)
     return TrainResult(lr=lrs, train_loss=train_loss, val_loss=val_loss, val_acc=val_acc,
-                       diverged=diverged)
+                       diverged=diverged, test_loss=test_loss, test_acc=test_acc)
+
+
+# ---------------------------------------------------------------------------------------------
+# Several runs: the chapters' experiments (one configuration per knob setting, several seeds)
+# ---------------------------------------------------------------------------------------------
+
+
+def train_runs(
+    configs: Mapping[str, Mapping[str, Any]],
+    *,
+    seeds: Sequence[int] = (0, 1, 2),
+    progress: bool | str = True,
+    **common: Any,
+) -> dict[str, list[TrainResult]]:
+    """Train every configuration once per seed, under a single progress bar.
+
+    Args:
+        configs: label -> keyword arguments of :func:`train` for that configuration (at least
+            ``make_optimizer``, unless ``common`` has it); they override ``common``.
+        seeds: the seeds each configuration is trained with (weights and minibatch order).
+        progress: show one tqdm bar over all the runs (a string is used as its label).
+        **common: keyword arguments of :func:`train` shared by every configuration.
+
+    Returns:
+        label -> the list of :class:`TrainResult`, one per seed, in the order of ``seeds``.
+
+    Example:
+        >>> import torch
+        >>> sgd = lambda p: torch.optim.SGD(p, lr=0.1)
+        >>> runs = train_runs({"a": {}, "b": {"batch_size": 128}}, seeds=(0, 1),
+        ...                   make_optimizer=sgd, epochs=1, progress=False)
+        >>> {label: len(results) for label, results in runs.items()}
+        {'a': 2, 'b': 2}
+    """
+    if not isinstance(configs, Mapping) or not configs:
+        raise ValueError(f"configs must be a non-empty mapping label -> train() arguments, got {configs!r}")
+    if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or not seeds:
+        raise ValueError(f"seeds must be a non-empty sequence of integers, got {seeds!r}")
+    seeds = [check_int("seeds", seed, minimum=0) for seed in seeds]
+    for label, config in configs.items():
+        if not isinstance(config, Mapping) or "progress" in config or "seed" in config:
+            raise ValueError(f"configs[{label!r}] must be a mapping of train() arguments other than "
+                             f"seed and progress, got {config!r}")
+        if "make_optimizer" not in config and "make_optimizer" not in common:
+            raise ValueError(f"configs[{label!r}] has no make_optimizer (and neither has common)")
+    results: dict[str, list[TrainResult]] = {name: [] for name in configs}
+    with _progress_bar(len(configs) * len(seeds), progress, unit="run") as bar:
+        for name, config in configs.items():
+            for seed in seeds:
+                results[name].append(train(**{**common, **config}, seed=seed, progress=False))
+                bar.update(1)
+    return results
+
+
+def mean_result(results: Sequence[TrainResult]) -> TrainResult:
+    """The element-wise mean of runs with the same shape (e.g. one configuration, several seeds).
+
+    ``diverged`` is true when any run diverged (its ``nan`` entries then make the mean ``nan``
+    from that point on).
+
+    Example:
+        >>> import torch
+        >>> runs = [train(lambda p: torch.optim.SGD(p, lr=0.1), epochs=1, seed=s, progress=False)
+        ...         for s in (0, 1)]
+        >>> bool(mean_result(runs).val_acc[-1] == (runs[0].val_acc[-1] + runs[1].val_acc[-1]) / 2)
+        True
+    """
+    results = list(results)
+    if not results:
+        raise ValueError("results must contain at least one TrainResult, got an empty sequence")
+    shapes = {(r.lr.shape, r.val_loss.shape) for r in results}
+    if len(shapes) != 1:
+        raise ValueError(f"results must all have the same shape (epochs and steps), got {sorted(shapes)}")
+
+    def mean(name: str) -> np.ndarray | None:
+        values = [getattr(r, name) for r in results]
+        if any(v is None for v in values):  # a test curve only when every run has one
+            return None
+        return np.mean(values, axis=0)
+
+    return TrainResult(lr=mean("lr"), train_loss=mean("train_loss"), val_loss=mean("val_loss"),
+                       val_acc=mean("val_acc"), diverged=any(r.diverged for r in results),
+                       test_loss=mean("test_loss"), test_acc=mean("test_acc"))
+
+
+def final_metrics(runs: Mapping[str, Sequence[TrainResult]], *,
+                  split: str = "val") -> dict[str, dict[str, float]]:
+    """Mean and standard deviation over seeds of each configuration's final metrics.
+
+    Args:
+        runs: label -> several :class:`TrainResult` (as returned by :func:`train_runs`).
+        split: ``"val"`` (default) or ``"test"``: which set's metrics (``"test"`` needs runs
+            trained on data with a test set).
+
+    Returns:
+        label -> ``{"val_loss": mean, "val_loss_std": std, "val_acc": mean, "val_acc_std": std}``
+        (``"test_loss"``, ... for ``split="test"``), the metrics after the last epoch
+        (population standard deviation, ``nan`` after a divergence).
+    """
+    if not isinstance(runs, Mapping) or not runs:
+        raise ValueError(f"runs must be a non-empty mapping label -> TrainResults, got {runs!r}")
+    split = check_choice("split", split, ("val", "test"))
+    table = {}
+    for label, results in runs.items():
+        if split == "test" and any(r.test_loss is None for r in results):
+            raise ValueError(f"runs[{label!r}] has no test metrics: train on data with a test set, "
+                             "e.g. load_digits(test_fraction=0.2)")
+        loss = np.array([getattr(r, f"{split}_loss")[-1] for r in results], dtype=float)
+        acc = np.array([getattr(r, f"{split}_acc")[-1] for r in results], dtype=float)
+        if loss.size == 0:
+            raise ValueError(f"runs[{label!r}] is empty")
+        table[label] = {f"{split}_loss": float(loss.mean()), f"{split}_loss_std": float(loss.std()),
+                        f"{split}_acc": float(acc.mean()), f"{split}_acc_std": float(acc.std())}
+    return table
+
+
+def summarize(runs: Mapping[str, Sequence[TrainResult]], *, split: str = "val") -> str:
+    """A plain-text table of :func:`final_metrics`: one row per configuration, then a note.
+
+    ``split="test"`` tabulates the test metrics instead of the validation ones.
+
+    Example:
+        >>> import torch
+        >>> runs = train_runs({"sgd 0.1": {}}, seeds=(0, 1), epochs=2, progress=False,
+        ...                   make_optimizer=lambda p: torch.optim.SGD(p, lr=0.1))
+        >>> lines = summarize(runs).splitlines()
+        >>> lines[0], lines[-1]
+        ('run       val loss        val accuracy', '(after the last epoch; mean ± std over 2 seeds)')
+    """
+    table = final_metrics(runs, split=split)
+    width = max(len("run"), *(len(str(label)) for label in table))
+    seeds = {len(results) for results in runs.values()}
+    count = f"{seeds.pop()} seeds" if len(seeds) == 1 else "the seeds"
+    lines = [f"{'run':<{width}}   {split} loss{' ' * (8 - len(split))}{split} accuracy"]
+    for label, m in table.items():
+        lines.append(f"{str(label):<{width}}   {m[f'{split}_loss']:.3f} ± {m[f'{split}_loss_std']:.3f}   "
+                     f"{100 * m[f'{split}_acc']:5.1f}% ± {100 * m[f'{split}_acc_std']:.1f}%")
+    lines.append(f"(after the last epoch; mean ± std over {count})")
+    return "\n".join(lines)

@@ -1,0 +1,283 @@
+"""Tests of the book as a whole: the table of contents, the chapter template, figures, citations,
+and (when the site has been built) that it loads nothing from another host.
+
+The conventions checked here are those every chapter follows:
+
+- every notebook of ``notebooks/``, ``exercises/`` and ``solutions/`` is in ``_toc.yml``;
+- a chapter's second-level headings start with the nine parts of the template, in order;
+- a chapter links to its exercise (``../exercises/NN_topic.ipynb``);
+- a code cell whose output is an image carries alt text in its metadata,
+  ``{"mystnb": {"image": {"alt": "..."}}}`` (myst-nb writes it into the ``<img alt>``);
+- every ``{cite}`` key exists in ``book/references.bib``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+SITE = ROOT / "_build" / "html"
+NOTEBOOK_DIRS = ("notebooks", "exercises", "solutions")
+TEMPLATE = (
+    "Learning objectives",
+    "Intuition",
+    "The formula",
+    "The implementation",
+    "Verification",
+    "Explore",
+    "Experiment",
+    "Common mistakes",
+    "Summary",
+)
+IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif")
+
+
+def _load_check_offline():
+    spec = importlib.util.spec_from_file_location("check_offline", ROOT / "scripts" / "check_offline.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+check_offline = _load_check_offline()
+
+
+def toc_files() -> list[str]:
+    """Every ``file:`` of _toc.yml (root first), in reading order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or ():
+            if "file" in entry:
+                files.append(entry["file"])
+            walk(entry.get("sections"))
+
+    for part in toc.get("parts", ()):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return files
+
+
+def notebooks(folder: str) -> list[Path]:
+    return sorted(p for p in (ROOT / folder).glob("*.ipynb") if not p.name.startswith("."))
+
+
+def chapters() -> list[Path]:
+    return notebooks("notebooks")
+
+
+def all_notebooks() -> list[Path]:
+    return [p for folder in NOTEBOOK_DIRS for p in notebooks(folder)]
+
+
+def read(path: Path) -> nbformat.NotebookNode:
+    return nbformat.read(path, as_version=4)
+
+
+def markdown_of(nb) -> str:
+    return "\n".join(cell.source for cell in nb.cells if cell.cell_type == "markdown")
+
+
+# --- the table of contents ---------------------------------------------------------------------
+
+
+def test_toc_files_exist():
+    missing = [f for f in toc_files()
+               if not any((ROOT / f"{f}{ext}").is_file() for ext in (".md", ".ipynb", ""))]
+    assert not missing, f"_toc.yml lists pages that do not exist: {missing}"
+
+
+def test_toc_lists_every_notebook():
+    listed = set(toc_files())
+    forgotten = [p.relative_to(ROOT).with_suffix("").as_posix() for p in all_notebooks()
+                 if p.relative_to(ROOT).with_suffix("").as_posix() not in listed]
+    assert not forgotten, f"add these notebooks to _toc.yml: {forgotten}"
+
+
+def test_toc_has_no_duplicates_and_keeps_course_order():
+    files = toc_files()
+    assert len(files) == len(set(files)), "a page is listed twice in _toc.yml"
+    for folder in NOTEBOOK_DIRS:
+        listed = [f for f in files if f.startswith(f"{folder}/")]
+        assert listed == sorted(listed), f"{folder}/ entries of _toc.yml are not in course order"
+
+
+# --- the chapter template ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
+def test_chapter_has_the_nine_parts_in_order(path):
+    headings = re.findall(r"^## +(.+)$", markdown_of(read(path)), flags=re.MULTILINE)
+    found = [part for heading in headings for part in TEMPLATE if heading.startswith(part)]
+    assert found == list(TEMPLATE), (
+        f"{path.name}: second-level headings {headings} should start with the parts {TEMPLATE} in order"
+    )
+
+
+@pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
+def test_chapter_title_is_numbered(path):
+    title = read(path).cells[0].source.splitlines()[0]
+    number = int(path.name[:2])
+    assert title.startswith(f"# {number}. "), f"{path.name}: the title should read '# {number}. ...'"
+
+
+@pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
+def test_chapter_links_to_its_exercise(path):
+    target = f"../exercises/{path.name}"
+    assert f"]({target})" in markdown_of(read(path)), f"{path.name} has no link to {target}"
+
+
+# --- figures and citations -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", all_notebooks(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_every_figure_has_alt_text(path):
+    missing = []
+    for index, cell in enumerate(read(path).cells):
+        if cell.cell_type != "code":
+            continue
+        has_image = any(kind in output.get("data", {}) for output in cell.outputs for kind in IMAGE_TYPES)
+        alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
+        if has_image and len(str(alt).split()) < 5:
+            missing.append(index)
+    assert not missing, (
+        f"{path.name}: cells {missing} show an image without alt text; add "
+        '"mystnb": {"image": {"alt": "<what the figure shows>"}} to their metadata'
+    )
+
+
+def bib_keys() -> set[str]:
+    return set(re.findall(r"^@\w+\{([^,\s]+),", (ROOT / "book" / "references.bib").read_text(),
+                          flags=re.MULTILINE))
+
+
+def cited_keys(text: str) -> set[str]:
+    keys = set()
+    for group in re.findall(r"\{(?:foot)?cite(?::[a-z]+)?\}`([^`]+)`", text):
+        keys.update(key.strip() for key in group.split(","))
+    return keys
+
+
+def test_bibliography_keys_are_unique():
+    text = (ROOT / "book" / "references.bib").read_text()
+    keys = re.findall(r"^@\w+\{([^,\s]+),", text, flags=re.MULTILINE)
+    assert len(keys) == len(set(keys))
+    assert len(keys) >= 20
+
+
+def test_every_citation_is_in_the_bibliography():
+    sources = {p.relative_to(ROOT).as_posix(): markdown_of(read(p)) for p in all_notebooks()}
+    sources.update({p.relative_to(ROOT).as_posix(): p.read_text() for p in (ROOT / "book").glob("*.md")})
+    known = bib_keys()
+    unknown = {name: sorted(cited_keys(text) - known) for name, text in sources.items()}
+    unknown = {name: keys for name, keys in unknown.items() if keys}
+    assert not unknown, f"citations missing from book/references.bib: {unknown}"
+
+
+def test_cited_keys_parser():
+    assert cited_keys("see {cite:p}`a2017x, b2018y` and {cite:t}`c` and {footcite}`d`") == {
+        "a2017x", "b2018y", "c", "d"}
+
+
+# --- the offline site -------------------------------------------------------------------------------
+
+
+def test_check_offline_flags_what_a_browser_would_fetch():
+    page = """<html><head>
+      <script src="https://cdn.example.org/require.js"></script>
+      <link rel="stylesheet" href="//fonts.example.org/css">
+      <link rel="canonical" href="https://book.example.org/intro.html">
+      <style>@import url("https://fonts.example.org/roboto.css"); .x { background: url(data:image/png;base64,AA) }</style>
+    </head><body>
+      <img src="http://img.example.org/a.png" alt="a">
+      <img src="local.png" srcset="local@2x.png 2x, https://img.example.org/b.png 3x" alt="b">
+      <iframe src="https://video.example.org/embed"></iframe>
+      <div style="background-image: url('https://img.example.org/bg.png')"></div>
+      <script src="_static/npm/mathjax/tex-mml-chtml.js"></script>
+      <a href="https://doi.org/10.1214/aoms/1177729586">a paper</a>
+    </body></html>"""
+    found = check_offline.external_resources(page)
+    assert found == [
+        "<script src> https://cdn.example.org/require.js",
+        "<link href> //fonts.example.org/css",
+        "<style> https://fonts.example.org/roboto.css",
+        "<img src> http://img.example.org/a.png",
+        "<img srcset> https://img.example.org/b.png",
+        "<iframe src> https://video.example.org/embed",
+        "<div style> https://img.example.org/bg.png",
+    ]
+
+
+def test_config_loads_scripts_from_the_local_copies():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]["config"]
+    scripts = [config["mathjax_path"], *config["nb_ipywidgets_js"]]
+    assert not [s for s in scripts if check_offline.is_external(s)]
+    static = [ROOT / path for path in config["html_static_path"]]
+    if not all(path.is_dir() for path in static):
+        pytest.skip("the local copies are not installed (run `make assets`)")
+    absent = [s for s in scripts if not any((path / s).is_file() for path in static)]
+    assert not absent, f"scripts configured but not installed by scripts/install_assets.sh: {absent}"
+
+
+def built_pages() -> list[Path]:
+    if not SITE.is_dir():
+        pytest.skip("the site is not built (run `make book`)")
+    return sorted(SITE.rglob("*.html"))
+
+
+def test_built_site_loads_nothing_from_other_hosts():
+    built_pages()
+    report = check_offline.check_site(SITE)
+    assert not report, f"pages that load resources from other hosts: {report}"
+
+
+class _ImageFinder(HTMLParser):
+    """The attributes of every real <img> tag (not text inside scripts)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.images: list[dict[str, str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            self.images.append({name: value or "" for name, value in attrs})
+
+    handle_startendtag = handle_starttag
+
+
+def images_of(html: str) -> list[dict[str, str]]:
+    finder = _ImageFinder()
+    finder.feed(html)
+    return finder.images
+
+
+def test_image_finder_ignores_scripts():
+    html = '<img src="a.png" alt="a"><script>// an <img> in a comment</script><img src="b.png">'
+    assert [image.get("alt") for image in images_of(html)] == ["a", None]
+
+
+def test_built_images_have_alt_text():
+    missing = {}
+    for page in built_pages():
+        images = images_of(page.read_text(encoding="utf-8", errors="replace"))
+        bad = [image.get("src", "?") for image in images if not image.get("alt", "").strip()]
+        if bad:
+            missing[page.relative_to(SITE).as_posix()] = bad[:3]
+    assert not missing, f"images without alt text: {missing}"
+
+
+def test_built_chapters_typeset_maths_with_the_local_mathjax():
+    pages = [SITE / "notebooks" / f"{p.stem}.html" for p in chapters()]
+    pages = [p for p in pages if p.is_file()] or pytest.skip("no chapter page is built")
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert re.search(r'<script[^>]+src="[./]*_static/npm/mathjax/tex-mml-chtml\.js', html), page.name
+        assert "\\(" in html or "\\[" in html, f"{page.name}: no maths found"
