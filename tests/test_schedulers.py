@@ -978,3 +978,22 @@ def test_plateau_rejects_a_metric_that_is_not_a_number() -> None:
 def test_docstring_examples_run() -> None:
     failures, tried = doctest.testmod(ls, optionflags=doctest.ELLIPSIS)
     assert tried > 20 and failures == 0
+
+
+def test_param_group_added_after_building_raises():
+    """torch's LambdaLR raises ValueError at the next step() when a group was added after it was
+    built (its StepLR goes on, chaining from the new group's lr); ours raise for every scheduler,
+    rather than leave the new group silently unscheduled."""
+    builders = [
+        (tl.LambdaLR, dict(lr_lambda=lambda t: 0.5**t)),
+        (ls.LambdaLR, dict(lr_lambda=lambda t: 0.5**t)),
+        (ls.StepLR, dict(step_size=2)),
+        (ls.OneCycleLR, dict(max_lr=0.1, total_steps=10)),
+    ]
+    for cls, kwargs in builders:
+        params = [torch.nn.Parameter(torch.zeros(1)), torch.nn.Parameter(torch.zeros(1))]
+        opt = torch.optim.SGD([params[0]], lr=0.1, momentum=0.9)
+        sched = cls(opt, **kwargs)
+        opt.add_param_group({"params": [params[1]], "lr": 0.01})
+        with pytest.raises(ValueError):
+            sched.step()

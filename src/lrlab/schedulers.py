@@ -218,6 +218,12 @@ class LRScheduler:
     def _apply(self, step: Any) -> None:
         """Go to ``step``: compute the lrs (and momenta) first, then write them."""
         lrs = self._lrs(step)
+        if len(lrs) != len(self.optimizer.param_groups):
+            raise ValueError(
+                f"the optimizer has {len(self.optimizer.param_groups)} param groups but "
+                f"{type(self).__name__} was built for {len(lrs)}: add every param group before "
+                "building the scheduler"
+            )
         momenta = self._momenta(step)
         self._set_position(step)
         for group, lr in zip(self.optimizer.param_groups, lrs):
