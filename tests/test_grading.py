@@ -886,3 +886,65 @@ def test_exit_in_a_kernel_is_reported_and_does_not_stop_the_kernel(monkeypatch):
     assert "called sys.exit() or exit() (SystemExit: exit())" in messages(report)
     assert shell.exit_now is False and shell.keepkernel_on_exit is None
     assert "ask_exit" not in shell.__dict__
+
+
+# ---- chapter 0's exercises --------------------------------------------------------------------
+
+
+class _WritesGroups:
+    """A minimal LambdaLR-style scheduler; subclasses below make the classic mistakes."""
+
+    def __init__(self, optimizer, lr_lambda):
+        self.optimizer, self.lr_lambda, self.t = optimizer, lr_lambda, 0
+        self.base = [g["lr"] for g in optimizer.param_groups]
+        self._write()
+
+    def step(self):
+        self.t += 1
+        self._write()
+
+    def _write(self):
+        for group, base in zip(self.optimizer.param_groups, self.base):
+            group["lr"] = base * self.lr_lambda(self.t)
+
+    def get_last_lr(self):
+        return [g["lr"] for g in self.optimizer.param_groups]
+
+
+class _FirstGroupOnly(_WritesGroups):
+    def _write(self):
+        self.optimizer.param_groups[0]["lr"] = self.base[0] * self.lr_lambda(self.t)
+
+
+class _OneStepLate(_WritesGroups):
+    def _write(self):
+        for group, base in zip(self.optimizer.param_groups, self.base):
+            group["lr"] = base * self.lr_lambda(max(self.t - 1, 0))
+
+
+def test_scheduler_from_scratch_right_answer_passes():
+    pytest.importorskip("torch")
+    report = check("scheduler_from_scratch", _WritesGroups)
+    assert report.passed and report.score == report.max_score
+
+
+@pytest.mark.parametrize(
+    "answer, words",
+    [(_FirstGroupOnly, "only the first group"), (_OneStepLate, "a step late")],
+)
+def test_scheduler_from_scratch_diagnoses(answer, words):
+    pytest.importorskip("torch")
+    report = check("scheduler_from_scratch", answer)
+    assert not report.passed
+    assert words in str(report)
+
+
+def test_chapter0_questions():
+    assert check("loop_order", lambda: "b").passed
+    wrong = check("loop_order", lambda: "a")
+    assert not wrong.passed and "first update" in str(wrong)
+    assert check("lr_of_last_update", lambda: 0.1 * 0.9**499).passed
+    per_epoch = check("lr_of_last_update", lambda: 0.1 * 0.9**4)
+    assert not per_epoch.passed and "stepped once per epoch" in str(per_epoch)
+    one_past = check("lr_of_last_update", lambda: 0.1 * 0.9**500)
+    assert not one_past.passed and "counted from 0" in str(one_past)

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from .grading import Case, FunctionExercise, Mistake, NumericExercise
+from .grading import (
+    Case,
+    ChoiceExercise,
+    FunctionExercise,
+    Mistake,
+    NumericExercise,
+    SchedulerExercise,
+)
 
 
 def _other(value, a, b):
@@ -435,7 +442,65 @@ EXPONENTIAL_GAMMA_FOR_TARGET = NumericExercise(
     hint="eta_T = base_lr × gamma ** T, so gamma = (eta_T / base_lr) ** (1 / T), T in updates.",
 )
 
+# ---- chapter 0 (00_why_schedule) -------------------------------------------------------------
+
+
+def _halve_every_3(step: int, base_lr: float) -> float:
+    return base_lr * 0.5 ** (step // 3)
+
+
+SCHEDULER_FROM_SCRATCH = SchedulerExercise(
+    "scheduler_from_scratch",
+    _halve_every_3,
+    lambda cls, optimizer: cls(optimizer, lambda t: 0.5 ** (t // 3)),
+    steps=12,
+    base_lrs=(0.1, 0.02),
+    title="A LambdaLR-style scheduler from scratch (lr_lambda = 0.5 ** (t // 3), two groups)",
+    hint="store each group's lr as its base lr when the scheduler is built, write "
+    "base_lr * lr_lambda(0) at once, and base_lr * lr_lambda(t) at the t-th step().",
+)
+
+LOOP_ORDER = ChoiceExercise(
+    "loop_order",
+    {
+        "a": "scheduler.step(), then optimizer.step()",
+        "b": "optimizer.step(), then scheduler.step()",
+        "c": "either order: both give the same learning rates",
+    },
+    "b",
+    question="In the training loop, in which order are the two steps called?",
+    explanations={
+        "a": "the scheduler then moves to step 1 before the first update, so the first update "
+        "never uses the lr of step 0 (PyTorch warns about it).",
+        "b": "the constructor wrote the lr of step 0; the first update uses it, then the "
+        "scheduler moves on.",
+        "c": "the order shifts the whole schedule by one update: the first lr is skipped.",
+    },
+)
+
+# 5 epochs of 100 updates, LambdaLR(lr_lambda=0.9 ** t) stepped after every update.
+_CH0_EPOCHS, _CH0_PER_EPOCH = 5, 100
+_CH0_LAST = _CH0_EPOCHS * _CH0_PER_EPOCH - 1
+
+LR_OF_LAST_UPDATE = NumericExercise(
+    "lr_of_last_update",
+    0.1 * 0.9**_CH0_LAST,
+    question=f"LambdaLR with base lr 0.1 and lr_lambda = lambda t: 0.9 ** t, stepped after every "
+    f"update, for {_CH0_EPOCHS} epochs of {_CH0_PER_EPOCH} updates: which lr does the last update "
+    "use?",
+    mistakes={
+        0.1 * 0.9 ** (_CH0_EPOCHS - 1): "That is the lr of the last epoch when the scheduler is "
+        "stepped once per epoch. Stepped after every update, t counts updates.",
+        0.1 * 0.9 ** (_CH0_LAST + 1): "That is the lr after the last scheduler.step(), which no "
+        f"update uses: the last update is update {_CH0_LAST} (they are counted from 0).",
+    },
+    hint="the t-th update (from 0) uses base_lr * lr_lambda(t); count t in updates.",
+)
+
 BUILTIN = [
+    SCHEDULER_FROM_SCRATCH,
+    LOOP_ORDER,
+    LR_OF_LAST_UPDATE,
     STEP_LR,
     MULTISTEP_LR,
     EXPONENTIAL_LR,
