@@ -891,7 +891,7 @@ def test_exit_in_a_kernel_is_reported_and_does_not_stop_the_kernel(monkeypatch):
 # ---- chapter 0's exercises --------------------------------------------------------------------
 
 
-class _LambdaStyle:
+class _Ch0LambdaStyle:
     """A minimal LambdaLR-style scheduler; subclasses below make the classic mistakes."""
 
     def __init__(self, optimizer, lr_lambda):
@@ -911,12 +911,12 @@ class _LambdaStyle:
         return [g["lr"] for g in self.optimizer.param_groups]
 
 
-class _FirstGroupOnly(_LambdaStyle):
+class _Ch0FirstGroupOnly(_Ch0LambdaStyle):
     def _write(self):
         self.optimizer.param_groups[0]["lr"] = self.base[0] * self.lr_lambda(self.t)
 
 
-class _OneStepLate(_LambdaStyle):
+class _Ch0OneStepLate(_Ch0LambdaStyle):
     def _write(self):
         for group, base in zip(self.optimizer.param_groups, self.base):
             group["lr"] = base * self.lr_lambda(max(self.t - 1, 0))
@@ -924,13 +924,13 @@ class _OneStepLate(_LambdaStyle):
 
 def test_scheduler_from_scratch_right_answer_passes():
     pytest.importorskip("torch")
-    report = check("scheduler_from_scratch", _LambdaStyle)
+    report = check("scheduler_from_scratch", _Ch0LambdaStyle)
     assert report.passed and report.score == report.max_score
 
 
 @pytest.mark.parametrize(
     "answer, words",
-    [(_FirstGroupOnly, "only the first group"), (_OneStepLate, "a step late")],
+    [(_Ch0FirstGroupOnly, "only the first group"), (_Ch0OneStepLate, "a step late")],
 )
 def test_scheduler_from_scratch_diagnoses(answer, words):
     pytest.importorskip("torch")
