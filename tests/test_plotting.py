@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from lrlab.plotting import plot_curves, plot_schedules, plot_surface_paths, plot_training
+from lrlab.plotting import (plot_curves, plot_range_test, plot_schedules, plot_surface_paths,
+                             plot_training)
 
 
 def halving(step):
@@ -138,3 +139,43 @@ def test_plot_training_options_log_lr_train_loss_and_accuracy_limits():
     assert 0.0 < low and high < 1.0  # fitted to the curve (0.1 .. 0.9), not fixed at (0, 1)
     default = plot_training({"a": run}).axes
     assert default[2].get_ylim() == (0.0, 1.0) and len(default[1].get_lines()) == 1
+
+
+def fake_range_test(stop_lr=None):
+    lrs = np.logspace(-4, 0, 9)
+    losses = np.array([2.3, 2.3, 2.2, 1.5, 0.6, 0.4, 0.5, 1.2, 9.0])
+    smoothed = np.array([2.3, 2.3, 2.27, 2.1, 1.7, 1.3, 1.1, 1.1, 2.5])
+    return SimpleNamespace(lrs=lrs, losses=losses, smoothed=smoothed, stop_lr=stop_lr)
+
+
+def test_plot_range_test_draws_both_curves_the_suggestions_and_the_stop():
+    result = fake_range_test(stop_lr=1.0)
+    mark = SimpleNamespace(method="minimum_div_10", lr=0.0316, point_lr=0.316, loss=1.1)
+    fig = plot_range_test(result, {"minimum_div_10": mark}, title="range test")
+    ax = fig.axes[0]
+    lines = {line.get_label(): line for line in ax.get_lines()}
+    np.testing.assert_array_equal(lines["raw loss"].get_ydata(), result.losses)
+    np.testing.assert_array_equal(lines["smoothed loss"].get_xdata(), result.lrs)
+    np.testing.assert_array_equal(lines["smoothed loss"].get_ydata(), result.smoothed)
+    dot = lines["minimum_div_10: 0.032"]
+    assert (dot.get_xdata()[0], dot.get_ydata()[0]) == (0.316, 1.1)  # where it was read
+    vertical = [line for line in ax.get_lines() if list(line.get_xdata()) == [0.0316, 0.0316]]
+    assert len(vertical) == 1  # the lr it suggests
+    assert list(lines["stopped: 1"].get_xdata()) == [1.0, 1.0]
+    assert ax.get_xscale() == "log" and ax.get_title() == "range test"
+    assert ax.get_ylim()[1] == pytest.approx(1.25 * 2.5)  # the last raw loss (9.0) is cut off
+
+
+def test_plot_range_test_without_raw_curve_or_stop():
+    ax = plot_range_test(fake_range_test(), raw=False).axes[0]
+    assert [line.get_label() for line in ax.get_lines()] == ["smoothed loss"]
+
+
+@pytest.mark.parametrize("result, suggestions, match", [
+    (SimpleNamespace(lrs=[1.0]), None, "result"),
+    (SimpleNamespace(lrs=[], losses=[], smoothed=[], stop_lr=None), None, "result"),
+    (fake_range_test(), [SimpleNamespace(lr=0.1)], "suggestion"),
+])
+def test_plot_range_test_rejects_bad_input(result, suggestions, match):
+    with pytest.raises(ValueError, match=match):
+        plot_range_test(result, suggestions)

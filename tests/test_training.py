@@ -279,3 +279,101 @@ def test_progress_bar_leaves_one_final_line(capsys):
     assert "100%" in err and "3/3" in err
     train(sgd(0.1), epochs=1, progress=False)
     assert capsys.readouterr().err == ""
+
+
+# --- record_lrs: what a scheduler writes into the optimizer -------------------------------------
+
+from lrlab.training import record_lrs  # noqa: E402
+
+
+def test_record_lrs_gives_the_lr_each_update_uses():
+    def halve_every_two(opt):
+        return torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+
+    recorded = record_lrs(halve_every_two, 6, lrs=(0.8, 0.2))
+    assert recorded.shape == (6, 2) and recorded.dtype == np.float64
+    np.testing.assert_allclose(recorded[:, 0], [0.8, 0.8, 0.4, 0.4, 0.2, 0.2])
+    np.testing.assert_allclose(recorded[:, 1], [0.2, 0.2, 0.1, 0.1, 0.05, 0.05])
+    # The scheduler is stepped after the optimizer: no "step() before optimizer.step()" warning.
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        record_lrs(halve_every_two, 3)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"steps": 0}, "steps"),
+    ({"steps": 3, "lrs": ()}, "lrs"),
+    ({"steps": 3, "lrs": (0.1, -1.0)}, r"lrs\[1\]"),
+])
+def test_record_lrs_rejects_bad_arguments(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        record_lrs(lambda opt: torch.optim.lr_scheduler.StepLR(opt, 1), **kwargs)
+
+
+# --- snapshots and their ensembles (chapter 4) ---------------------------------------------------
+
+from lrlab.training import ensemble_metrics, predict_proba  # noqa: E402
+
+
+def test_snapshots_are_copies_of_the_weights_after_the_given_updates():
+    per_epoch = steps_per_epoch(64)
+    run = train(sgd(0.3), epochs=3, progress=False, snapshot_steps=[per_epoch, 3 * per_epoch])
+    assert sorted(run.snapshots) == [per_epoch, 3 * per_epoch]
+    first, last = run.snapshots[per_epoch], run.snapshots[3 * per_epoch]
+    assert not torch.equal(first["0.weight"], last["0.weight"])  # taken at different times
+    # The snapshot after the last update is the final model: it scores the run's last epoch.
+    final = ensemble_metrics([last])
+    assert final["acc"] == pytest.approx(run.val_acc[-1], abs=1e-12)
+    assert final["loss"] == pytest.approx(run.val_loss[-1], rel=1e-5)
+    # ... and the one after the first epoch scores the first epoch.
+    assert ensemble_metrics([first])["loss"] == pytest.approx(run.val_loss[1], rel=1e-5)
+    # Snapshots do not change the run itself.
+    plain = train(sgd(0.3), epochs=3, progress=False)
+    np.testing.assert_array_equal(plain.val_loss, run.val_loss)
+    assert plain.snapshots is None
+
+
+def test_ensemble_averages_probabilities_not_losses():
+    run = train(sgd(0.5), epochs=4, progress=False, snapshot_steps=[22, 44, 66, 88])
+    states = list(run.snapshots.values())
+    x, y = load_digits().x_val, load_digits().y_val.numpy()
+    probs = predict_proba(states, x)
+    assert probs.shape == (4, len(y), 10)
+    np.testing.assert_allclose(probs.sum(axis=-1), 1.0, atol=1e-12)
+    members = [ensemble_metrics([s])["loss"] for s in states]
+    together = ensemble_metrics(states)
+    # Cross-entropy is convex in the probabilities: the ensemble's loss is below the members' mean,
+    # and it is the loss of the averaged probabilities.
+    assert together["loss"] < np.mean(members)
+    mean = probs.mean(axis=0)
+    assert together["loss"] == pytest.approx(-np.mean(np.log(mean[np.arange(len(y)), y])), rel=1e-12)
+    assert together["acc"] == pytest.approx(np.mean(mean.argmax(axis=1) == y))
+    # Two copies of one member are that member.
+    assert ensemble_metrics([states[0], states[0]]) == pytest.approx(ensemble_metrics([states[0]]))
+
+
+@pytest.mark.parametrize("steps, match", [
+    ([0], "snapshot_steps"),
+    ([23], r"snapshot_steps must be <= 22"),
+    ([1.5], "snapshot_steps"),
+    ("22", "snapshot_steps"),
+])
+def test_train_rejects_bad_snapshot_steps(steps, match):
+    with pytest.raises(ValueError, match=match):
+        train(sgd(0.1), epochs=1, progress=False, snapshot_steps=steps)
+
+
+def test_ensemble_rejects_bad_arguments():
+    state = make_mlp(seed=0).state_dict()
+    with pytest.raises(ValueError, match="states"):
+        ensemble_metrics([])
+    with pytest.raises(ValueError, match="states"):
+        predict_proba(state, load_digits().x_val)  # one state_dict, not a list of them
+    with pytest.raises(ValueError, match=r"states\[0\] is not a state_dict of make_mlp\(16\)"):
+        ensemble_metrics([state], hidden=16)
+    with pytest.raises(ValueError, match="split"):
+        ensemble_metrics([state], split="train")
+    with pytest.raises(ValueError, match="test set"):
+        ensemble_metrics([state], split="test")

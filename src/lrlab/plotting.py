@@ -27,7 +27,8 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-__all__ = ["plot_curves", "plot_schedules", "plot_surface_paths", "plot_training"]
+__all__ = ["plot_comparison", "plot_curves", "plot_range_test", "plot_schedules",
+           "plot_surface_paths", "plot_training"]
 
 FIGSIZE = (7.0, 3.2)
 """Width and height, in inches, of a one-panel figure (panels side by side share the height)."""
@@ -267,4 +268,148 @@ def plot_surface_paths(
     if title:
         axis.set_title(title)
     axis.legend(fontsize="small", loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    return axis.figure
+
+
+def plot_comparison(
+    metrics: Mapping[str, Mapping[str, float]],
+    key: str = "val_loss",
+    *,
+    best: str = "min",
+    baseline: str | None = None,
+    ax: Axes | None = None,
+    title: str | None = None,
+    xlabel: str | None = None,
+) -> Figure:
+    """Each configuration's mean ± standard deviation of one metric: a dot and a bar per row, best on top.
+
+    Args:
+        metrics: label -> ``{key: mean, key + "_std": std, ...}``, as returned by
+            :func:`lrlab.training.final_metrics`.
+        key: the metric to draw, e.g. ``"val_loss"`` or ``"test_acc"``.
+        best: ``"min"`` (a loss: lowest on top) or ``"max"`` (an accuracy: highest on top).
+        baseline: a label of ``metrics`` to mark with a dashed vertical line at its mean.
+        ax: draw into this axis instead of a new figure.
+        title: the axis title.
+        xlabel: the axis label (default: ``key`` with spaces).
+
+    Returns:
+        The figure drawn on. A configuration whose mean is not finite (a diverged run) is
+        listed at the bottom, marked "diverged".
+
+    Raises:
+        ValueError: if ``metrics`` is empty, a row lacks ``key``, ``best`` is neither "min" nor
+            "max", or ``baseline`` is not a label of ``metrics``.
+    """
+    if not isinstance(metrics, Mapping) or not metrics:
+        raise ValueError(f"metrics must be a non-empty mapping label -> metrics, got {metrics!r}")
+    if best not in ("min", "max"):
+        raise ValueError(f"best must be 'min' or 'max', got {best!r}")
+    if baseline is not None and baseline not in metrics:
+        raise ValueError(f"baseline must be one of the labels of metrics, got {baseline!r}")
+    rows = []
+    for label, row in metrics.items():
+        if not isinstance(row, Mapping) or key not in row:
+            raise ValueError(f"metrics[{label!r}] has no {key!r}, got {row!r}")
+        rows.append((str(label), float(row[key]), float(row.get(f"{key}_std", 0.0))))
+    sign = 1.0 if best == "min" else -1.0
+    rows.sort(key=lambda r: (not np.isfinite(r[1]), sign * r[1] if np.isfinite(r[1]) else 0.0))
+    if ax is None:
+        fig = _NotebookFigure(figsize=(FIGSIZE[0], 0.9 + 0.28 * len(rows)), layout="constrained")
+        axis = fig.subplots()
+    else:
+        axis = ax
+    y = np.arange(len(rows))[::-1]
+    finite = [i for i, r in enumerate(rows) if np.isfinite(r[1])]
+    axis.errorbar([rows[i][1] for i in finite], y[finite], xerr=[rows[i][2] for i in finite],
+                  fmt="o", color="#1f77b4", ecolor="#1f77b4", capsize=3, markersize=4)
+    for i, row in enumerate(rows):
+        if not np.isfinite(row[1]):
+            axis.annotate("diverged", xy=(0.02, y[i]), xycoords=("axes fraction", "data"),
+                          va="center", color="#b42318", fontsize="small")
+    if baseline is not None and np.isfinite(float(metrics[baseline][key])):
+        axis.axvline(float(metrics[baseline][key]), color="0.4", linestyle="--", linewidth=1,
+                     label=f"{baseline} (mean)")
+        axis.legend(fontsize="small", loc="lower right" if best == "min" else "lower left")
+    axis.set_yticks(y, [r[0] for r in rows])
+    axis.set_ylim(-0.7, len(rows) - 0.3)
+    axis.set_xlabel(xlabel or key.replace("_", " "))
+    axis.grid(alpha=0.3, axis="x")
+    if title:
+        axis.set_title(title)
+    return axis.figure
+
+
+def plot_range_test(
+    result: Any,
+    suggestions: Mapping[str, Any] | Any = None,
+    *,
+    raw: bool = True,
+    ax: Axes | None = None,
+    title: str | None = None,
+    ylim: tuple[float, float] | None = None,
+) -> Figure:
+    """The loss of an LR range test against the learning rate (log axis), with readings marked.
+
+    Args:
+        result: a :class:`lrlab.range_test.RangeTestResult` (anything with the arrays ``lrs``,
+            ``losses`` and ``smoothed``, and ``stop_lr``: the lr at which the sweep stopped, or
+            ``None``).
+        suggestions: :class:`lrlab.range_test.Suggestion` s to mark (a mapping name ->
+            suggestion, as ``result.suggestions()`` returns, or a sequence), or ``None``. Each
+            gets a dot at the point of the curve it was read at and a dotted vertical line at the
+            lr it suggests (the two differ for ``minimum_div_10``).
+        raw: also draw the raw minibatch losses, thin and pale, under the smoothed curve.
+        ax: draw into this axis instead of a new figure.
+        title: the axis title.
+        ylim: the loss range shown; default: from the lowest loss to 1.25 times the highest
+            smoothed loss (the raw losses of the last, diverging steps can be far above).
+
+    Returns:
+        The figure drawn on. A sweep that stopped early gets a dashed vertical line at
+        ``stop_lr``.
+
+    Raises:
+        ValueError: if ``result`` has no curves of equal, non-zero length, or a suggestion
+            lacks ``lr``, ``point_lr`` or ``loss``.
+    """
+    try:
+        lrs, losses, smoothed = (np.asarray(getattr(result, name), dtype=float)
+                                 for name in ("lrs", "losses", "smoothed"))
+    except (AttributeError, TypeError, ValueError):
+        raise ValueError(f"result must have the arrays lrs, losses and smoothed (a RangeTestResult), "
+                         f"got {result!r}") from None
+    if lrs.ndim != 1 or lrs.size == 0 or losses.shape != lrs.shape or smoothed.shape != lrs.shape:
+        raise ValueError(f"result's lrs, losses and smoothed must be 1-D, non-empty and of the same "
+                         f"length, got shapes {lrs.shape}, {losses.shape}, {smoothed.shape}")
+    marks = list(suggestions.values()) if isinstance(suggestions, Mapping) else list(suggestions or ())
+    for mark in marks:
+        if not all(hasattr(mark, name) for name in ("lr", "point_lr", "loss")):
+            raise ValueError(f"each suggestion must have lr, point_lr and loss, got {mark!r}")
+    (axis,) = _new_axes(ax)
+    if raw:
+        axis.plot(lrs, losses, color="0.6", linewidth=0.8, alpha=0.8, label="raw loss")
+    axis.plot(lrs, smoothed, color="#1f77b4", linewidth=1.8, label="smoothed loss")
+    colors = ("#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#8c564b")
+    for i, mark in enumerate(marks):
+        color = colors[i % len(colors)]
+        name = getattr(mark, "method", f"suggestion {i + 1}")
+        axis.plot([mark.point_lr], [mark.loss], marker="o", color=color, linestyle="none",
+                  label=f"{name}: {mark.lr:.2g}")
+        axis.axvline(mark.lr, color=color, linestyle=":", linewidth=1.2)
+    stop = getattr(result, "stop_lr", None)
+    if stop is not None:
+        axis.axvline(stop, color="black", linestyle="--", linewidth=1, label=f"stopped: {stop:.2g}")
+    if ylim is None:
+        low = float(np.nanmin(np.concatenate([losses, smoothed])))
+        high = 1.25 * float(np.nanmax(smoothed))
+        ylim = (low - 0.05 * (high - low), high) if high > low else None
+    if ylim is not None:
+        axis.set_ylim(*ylim)
+    axis.set_xscale("log")
+    axis.set(xlabel="learning rate (log scale)", ylabel="loss")
+    if title:
+        axis.set_title(title)
+    axis.grid(alpha=0.3)
+    axis.legend(fontsize="small")
     return axis.figure

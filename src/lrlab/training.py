@@ -40,6 +40,7 @@ from lrlab._checks import check_choice, check_int, check_real
 __all__ = [
     "Budget",
     "Digits",
+    "ensemble_metrics",
     "QuadraticBowl",
     "SurfaceRun",
     "TrainResult",
@@ -47,6 +48,8 @@ __all__ = [
     "load_digits",
     "make_mlp",
     "mean_result",
+    "predict_proba",
+    "record_lrs",
     "steps_per_epoch",
     "summarize",
     "train",
@@ -281,7 +284,7 @@ def load_digits(*, val_fraction: float = 0.25, seed: int = 0, test_fraction: flo
         ((1348, 64), (449, 64), None)
         >>> held_out = load_digits(val_fraction=0.2, test_fraction=0.2)
         >>> len(held_out.y_train), len(held_out.y_val), len(held_out.y_test)
-        (1078, 359, 360)
+        (1079, 359, 359)
     """
     from sklearn.datasets import load_digits as _sklearn_digits
 
@@ -344,6 +347,9 @@ class TrainResult:
         diverged: whether the loss became non-finite; later entries are then ``nan``.
         test_loss, test_acc: like ``val_loss`` and ``val_acc``, on the data's test set, or
             ``None`` when it has none.
+        snapshots: ``{k: model.state_dict()}``, copies of the weights right after update ``k``
+            for each ``k`` of :func:`train`'s ``snapshot_steps`` (a snapshot ensemble's
+            members, see :func:`ensemble_metrics`), or ``None`` when none was asked for.
     """
 
     lr: np.ndarray
@@ -353,6 +359,7 @@ class TrainResult:
     diverged: bool
     test_loss: np.ndarray | None = None
     test_acc: np.ndarray | None = None
+    snapshots: dict[int, dict[str, torch.Tensor]] | None = None
 
     @property
     def steps_per_epoch(self) -> int:
@@ -384,6 +391,7 @@ def train(
     seed: int = 0,
     progress: bool | str = True,
     data: Digits | None = None,
+    snapshot_steps: Sequence[int] = (),
 ) -> TrainResult:
     """Train a small MLP on the digits with the given optimizer and scheduler.
 
@@ -405,6 +413,10 @@ def train(
         seed: seeds the weights and the minibatch order.
         progress: show a tqdm bar (a string is used as its label).
         data: the data set; :func:`load_digits` by default.
+        snapshot_steps: after which updates (counted from 1 to ``epochs * steps_per_epoch``)
+            to keep a copy of the weights, in ``TrainResult.snapshots`` (e.g. the end of each
+            cycle of warm restarts, for a snapshot ensemble). A run that diverges keeps only
+            the snapshots taken before.
 
     Returns:
         A :class:`TrainResult`.
@@ -429,6 +441,8 @@ def train(
     test_loss = np.full(epochs + 1, np.nan) if has_test else None
     test_acc = np.full(epochs + 1, np.nan) if has_test else None
     diverged = False
+    snap_at = _check_snapshot_steps(snapshot_steps, epochs * per_epoch)
+    snapshots: dict[int, dict[str, torch.Tensor]] | None = {} if snap_at else None
     model = make_mlp(hidden, seed=seed)
     with _deterministic(seed), _progress_bar(epochs, progress) as bar:
         order_rng = torch.Generator().manual_seed(seed)
@@ -450,6 +464,8 @@ def train(
                 train_loss[step] = loss.item()
                 optimizer.step()
                 step += 1
+                if step in snap_at:
+                    snapshots[step] = {k: v.detach().clone() for k, v in model.state_dict().items()}
                 if scheduler is not None and not plateau and scheduler_interval == "step":
                     scheduler.step()
                 if not math.isfinite(train_loss[step - 1]):
@@ -469,7 +485,99 @@ def train(
                 scheduler.step()
             bar.update(1)
     return TrainResult(lr=lrs, train_loss=train_loss, val_loss=val_loss, val_acc=val_acc,
-                       diverged=diverged, test_loss=test_loss, test_acc=test_acc)
+                       diverged=diverged, test_loss=test_loss, test_acc=test_acc,
+                       snapshots=snapshots)
+
+
+def _check_snapshot_steps(snapshot_steps: Sequence[int], total: int) -> frozenset[int]:
+    if isinstance(snapshot_steps, (str, bytes)) or not isinstance(snapshot_steps, Sequence):
+        raise ValueError(f"snapshot_steps must be a sequence of update counts, got {snapshot_steps!r}")
+    steps = frozenset(check_int("snapshot_steps", k, minimum=1) for k in snapshot_steps)
+    late = sorted(k for k in steps if k > total)
+    if late:
+        raise ValueError(f"snapshot_steps must be <= {total} (the updates in the run), got {late[0]!r}")
+    return steps
+
+
+# ---------------------------------------------------------------------------------------------
+# Ensembles of snapshots (chapter 4): average the members' softmax outputs
+# ---------------------------------------------------------------------------------------------
+
+
+def _log_proba(states: Sequence[Mapping[str, torch.Tensor]], x: torch.Tensor,
+               hidden: int) -> torch.Tensor:
+    """``(len(states), n, 10)`` float64 log-softmax of :func:`make_mlp` models with these weights."""
+    if isinstance(states, Mapping) or not isinstance(states, Sequence) or not states:
+        raise ValueError(f"states must be a non-empty sequence of state_dicts, got {states!r}")
+    model = make_mlp(hidden)
+    out = []
+    with torch.no_grad():
+        for i, state in enumerate(states):
+            try:
+                model.load_state_dict(state)
+            except (RuntimeError, TypeError, AttributeError) as err:
+                raise ValueError(f"states[{i}] is not a state_dict of make_mlp({hidden}): {err}") from None
+            out.append(torch.log_softmax(model(x).double(), dim=1))
+    return torch.stack(out)
+
+
+def predict_proba(states: Sequence[Mapping[str, torch.Tensor]], x: torch.Tensor, *,
+                  hidden: int = 32) -> np.ndarray:
+    """The class probabilities (softmax) of :func:`make_mlp` models with the given weights.
+
+    Args:
+        states: one ``state_dict()`` per model, e.g. the values of ``TrainResult.snapshots``.
+        x: ``(n, 64)`` inputs, e.g. ``load_digits().x_val``.
+        hidden: the hidden width the models were trained with.
+
+    Returns:
+        A ``(len(states), n, 10)`` float64 array: ``[m, i]`` is model ``m``'s distribution over
+        the ten digits for input ``i``.
+
+    Example:
+        >>> probs = predict_proba([make_mlp(seed=0).state_dict()], load_digits().x_val[:3])
+        >>> probs.shape, bool(np.allclose(probs.sum(axis=-1), 1.0))
+        ((1, 3, 10), True)
+    """
+    return _log_proba(states, x, hidden).exp().numpy()
+
+
+def ensemble_metrics(states: Sequence[Mapping[str, torch.Tensor]], *, data: Digits | None = None,
+                     hidden: int = 32, split: str = "val") -> dict[str, float]:
+    r"""Loss and accuracy of the ensemble that averages its members' predicted probabilities.
+
+    The ensemble predicts :math:`\bar p(k \mid x) = \frac1M \sum_m p_m(k \mid x)`, the mean of
+    the :math:`M` members' softmax outputs, as snapshot ensembles do (Huang et al., 2017). Its
+    loss is the cross-entropy of :math:`\bar p`, its prediction :math:`\arg\max_k \bar p`. One
+    member gives that model's own loss and accuracy.
+
+    Args:
+        states: the members' ``state_dict()`` (e.g. ``list(run.snapshots.values())``).
+        data: the data set; :func:`load_digits` by default.
+        hidden: the hidden width the members were trained with.
+        split: ``"val"`` (default) or ``"test"``.
+
+    Returns:
+        ``{"loss": cross-entropy, "acc": accuracy}`` of the ensemble on that split.
+
+    Example:
+        >>> import torch
+        >>> run = train(lambda p: torch.optim.SGD(p, lr=0.3), epochs=2, progress=False,
+        ...             snapshot_steps=[22, 44])
+        >>> metrics = ensemble_metrics(list(run.snapshots.values()))
+        >>> sorted(metrics), bool(metrics["acc"] > 0.9)
+        (['acc', 'loss'], True)
+    """
+    split = check_choice("split", split, ("val", "test"))
+    data = load_digits() if data is None else data
+    x, y = (data.x_val, data.y_val) if split == "val" else (data.x_test, data.y_test)
+    if x is None:
+        raise ValueError("split='test' needs data with a test set, e.g. load_digits(test_fraction=0.2)")
+    log_p = _log_proba(states, x, hidden)
+    # log of the mean probability, without underflow: logsumexp over the members, minus log M.
+    log_mean = torch.logsumexp(log_p, dim=0) - math.log(len(log_p))
+    loss = nn.functional.nll_loss(log_mean, y).item()
+    return {"loss": loss, "acc": (log_mean.argmax(dim=1) == y).double().mean().item()}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -603,9 +711,146 @@ def summarize(runs: Mapping[str, Sequence[TrainResult]], *, split: str = "val") 
     width = max(len("run"), *(len(str(label)) for label in table))
     seeds = {len(results) for results in runs.values()}
     count = f"{seeds.pop()} seeds" if len(seeds) == 1 else "the seeds"
-    lines = [f"{'run':<{width}}   {split} loss{' ' * (8 - len(split))}{split} accuracy"]
+    lines = [f"{'run':<{width}}   {split} loss{' ' * (11 - len(split))}{split} accuracy"]
     for label, m in table.items():
         lines.append(f"{str(label):<{width}}   {m[f'{split}_loss']:.3f} ± {m[f'{split}_loss_std']:.3f}   "
                      f"{100 * m[f'{split}_acc']:5.1f}% ± {100 * m[f'{split}_acc_std']:.1f}%")
     lines.append(f"(after the last epoch; mean ± std over {count})")
     return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------------------------
+# A fixed budget: what every contender of a comparison gets (the capstone's race)
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Budget:
+    """The fixed training budget every schedule gets in a fair comparison (chapter 9's race).
+
+    One model, one data split, one optimizer and one number of epochs: only the peak learning
+    rate and the scheduler change between contenders. Every scheduler is stepped after each
+    optimizer update (``scheduler_interval="step"``), so its lengths are counted in updates:
+    :attr:`steps_per_epoch` converts. A ``ReduceLROnPlateau`` is stepped after each epoch with
+    the validation loss (see :func:`train`).
+
+    The data are the digits split three ways (:func:`load_digits`): the training set, a
+    validation set to tune on, and a test set held out for the final judgement.
+
+    Attributes:
+        epochs: passes over the training set.
+        batch_size: minibatch size.
+        momentum, weight_decay: of the SGD optimizer.
+        hidden: width of the MLP's hidden layer.
+        val_fraction, test_fraction: the shares of the digits held out for validation and test.
+
+    Example:
+        >>> import lrlab
+        >>> budget = Budget()
+        >>> budget.steps_per_epoch, budget.total_steps
+        (17, 340)
+        >>> run = budget.train(lambda opt: lrlab.CosineAnnealingLR(opt, T_max=budget.total_steps),
+        ...                    lr=0.2)
+        >>> run.lr.shape, run.test_loss.shape
+        ((340,), (21,))
+    """
+
+    epochs: int = 20
+    batch_size: int = 64
+    momentum: float = 0.9
+    weight_decay: float = 1e-2
+    hidden: int = 32
+    val_fraction: float = 0.2
+    test_fraction: float = 0.2
+
+    def __post_init__(self) -> None:
+        check_int("epochs", self.epochs, minimum=1)
+        check_int("batch_size", self.batch_size, minimum=1)
+        check_real("momentum", self.momentum, low=0.0, high=1.0, high_open=True)
+        check_real("weight_decay", self.weight_decay, low=0.0)
+        check_int("hidden", self.hidden, minimum=1)
+        self.data  # noqa: B018 - validates the two fractions now, not at the first run
+
+    @property
+    def data(self) -> Digits:
+        """The digits split into training, validation and test sets (cached)."""
+        return load_digits(val_fraction=self.val_fraction, test_fraction=self.test_fraction)
+
+    @property
+    def steps_per_epoch(self) -> int:
+        """Optimizer updates (and scheduler steps) per epoch."""
+        return steps_per_epoch(self.batch_size, data=self.data)
+
+    @property
+    def total_steps(self) -> int:
+        """Optimizer updates in the whole run: ``epochs * steps_per_epoch``."""
+        return self.epochs * self.steps_per_epoch
+
+    def optimizer(self, lr: float) -> OptimizerFactory:
+        """The optimizer factory: SGD with this budget's momentum and weight decay at ``lr``."""
+        lr = check_real("lr", lr, low=0.0, low_open=True)
+        momentum, weight_decay = self.momentum, self.weight_decay
+
+        def make_optimizer(params):
+            return torch.optim.SGD(params, lr=lr, momentum=momentum, weight_decay=weight_decay)
+
+        return make_optimizer
+
+    def config(self, make_scheduler: SchedulerFactory | None, lr: float) -> dict[str, Any]:
+        """Keyword arguments of :func:`train` (or a configuration of :func:`train_runs`).
+
+        Example:
+            >>> sorted(Budget().config(None, lr=0.1))  # doctest: +NORMALIZE_WHITESPACE
+            ['batch_size', 'data', 'epochs', 'hidden', 'make_optimizer', 'make_scheduler',
+             'scheduler_interval']
+        """
+        return dict(make_optimizer=self.optimizer(lr), make_scheduler=make_scheduler,
+                    epochs=self.epochs, batch_size=self.batch_size, hidden=self.hidden,
+                    data=self.data, scheduler_interval="step")
+
+    def train(self, make_scheduler: SchedulerFactory | None, lr: float, *, seed: int = 0,
+              progress: bool | str = False) -> TrainResult:
+        """One run within the budget: :func:`train` with :meth:`config` and ``seed``."""
+        return train(**self.config(make_scheduler, lr), seed=seed, progress=progress)
+
+
+# ---------------------------------------------------------------------------------------------
+# What a scheduler writes into the optimizer: the chapters' verification against torch
+# ---------------------------------------------------------------------------------------------
+
+
+def record_lrs(make_scheduler: SchedulerFactory, steps: int, lrs: Sequence[float] = (0.1,)) -> np.ndarray:
+    """The learning rate of every parameter group at steps ``0 .. steps-1`` of a training loop.
+
+    Builds ``torch.optim.SGD`` with one parameter group per entry of ``lrs`` (group ``i``
+    starts at ``lrs[i]``) and the scheduler, then, ``steps`` times: records each group's
+    ``lr``, calls ``optimizer.step()``, then ``scheduler.step()`` (the order PyTorch requires).
+    Row ``t`` is thus the learning rate that update ``t`` uses.
+
+    Args:
+        make_scheduler: called with the optimizer; returns the scheduler (PyTorch's or lrlab's).
+        steps: how many steps to record (>= 1).
+        lrs: the initial learning rate of each parameter group.
+
+    Returns:
+        A ``(steps, len(lrs))`` float64 array.
+
+    Example:
+        >>> import torch
+        >>> record_lrs(lambda opt: torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5),
+        ...            5, lrs=(1.0, 0.1)).tolist()
+        [[1.0, 0.1], [1.0, 0.1], [0.5, 0.05], [0.5, 0.05], [0.25, 0.025]]
+    """
+    steps = check_int("steps", steps, minimum=1)
+    if isinstance(lrs, (str, bytes)) or not isinstance(lrs, Sequence) or not lrs:
+        raise ValueError(f"lrs must be a non-empty sequence of learning rates, got {lrs!r}")
+    lrs = [check_real(f"lrs[{i}]", lr, low=0.0) for i, lr in enumerate(lrs)]
+    params = [torch.nn.Parameter(torch.zeros(1)) for _ in lrs]
+    optimizer = torch.optim.SGD([{"params": [p], "lr": lr} for p, lr in zip(params, lrs)])
+    scheduler = make_scheduler(optimizer)
+    recorded = np.empty((steps, len(lrs)))
+    for t in range(steps):
+        recorded[t] = [group["lr"] for group in optimizer.param_groups]
+        optimizer.step()
+        scheduler.step()
+    return recorded
