@@ -199,8 +199,9 @@ def multistep_lr(step: Steps, base_lr: float, milestones: Sequence[int], gamma: 
         >>> multistep_lr([0, 30, 80], base_lr=0.1, milestones=[30, 80])
         array([0.1  , 0.01 , 0.001])
 
-    Reference: He et al. (2016), the ResNet recipe (divide by 10 at epochs 30 and 60, or at
-    32k and 48k iterations).
+    Reference: He et al. (2016), *Deep residual learning for image recognition*: divide by 10 at
+    32k and 48k iterations on CIFAR-10 (when the error plateaus on ImageNet; torchvision's
+    reference recipe fixes that at epochs 30 and 60 of 90).
     """
     t, scalar = _steps(step)
     base_lr = check_lr("base_lr", base_lr)
