@@ -226,9 +226,10 @@ def test_static_page_draws_the_current_curve():
         ({"eta_min": (0, 0.1, 0.5)}, "range of eta_min needs 0 < step"),
         ({"T_max": (1.5, 20)}, "range of T_max must have whole-number bounds"),
         (
-            {"T_max": (1, 2, 3, 4)},
-            "T_max=(1, 2, 3, 4): a range is a tuple (lo, hi) or (lo, hi, step)",
+            {"T_max": (1, 2, 3, 4, 5)},
+            "T_max=(1, 2, 3, 4, 5): a range is a tuple (lo, hi), (lo, hi, step) or",
         ),
+        ({"T_max": (10, 20, None, 30)}, "T_max=(10, 20, None, 30): the start 30 is outside [10, 20]"),
         ({"eta_min": (0, float("nan"))}, "eta_min=(0, nan)"),
         ({"eta_min": ("a", 1)}, "eta_min=('a', 1)"),
         ({"eta_min": []}, "the list of options for eta_min is empty"),
@@ -545,3 +546,10 @@ def test_docstring_examples_run():
 
     result = doctest.testmod(lrlab.widgets)
     assert result.attempted >= 3 and result.failed == 0
+
+
+def test_a_slider_can_start_where_the_author_says():
+    ex = explore(lrlab.cosine_annealing_lr, T_max=(10, 200, None, 30), eta_min=(0, 0.05, 0.01, 0.02))
+    assert ex.values["T_max"] == 30 and ex.values["eta_min"] == 0.02
+    expected = lrlab.cosine_annealing_lr(ex.x, base_lr=0.1, T_max=30, eta_min=0.02)
+    np.testing.assert_allclose(ex.curve("lr", 0), expected, rtol=1e-12)

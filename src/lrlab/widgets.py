@@ -25,6 +25,7 @@ keyword value                          control
 =====================================  ==============================================
 number, bool, string, None, callable   fixed at that value
 ``(lo, hi)`` or ``(lo, hi, step)``     slider (whole numbers for integer parameters)
+``(lo, hi, step, start)``              slider starting at ``start`` (``step`` may be None)
 list                                   dropdown of those values
 =====================================  ==============================================
 
@@ -281,14 +282,21 @@ def _given_control(name: str, spec: Any, default: Any, initial: Any) -> _Control
             return _dropdown(name, [list(s) for s in spec], initial)
         return _Control(name, "fixed", list(spec))
     if isinstance(spec, tuple):
-        if len(spec) not in (2, 3) or not all(_is_number(s) and math.isfinite(s) for s in spec):
+        lo, hi, step, start = (*spec, None, None)[:4]
+        if len(spec) not in (2, 3, 4) or not all(
+            _is_number(s) and math.isfinite(s) for s in (lo, hi, start, step) if s is not None
+        ):
             raise ValueError(
-                f"explore: {name}={spec!r}: a range is a tuple (lo, hi) or (lo, hi, step)"
-                " of finite numbers"
+                f"explore: {name}={spec!r}: a range is a tuple (lo, hi), (lo, hi, step) or"
+                " (lo, hi, step, start) of finite numbers (step may be None)"
             )
-        return _slider(
-            name, spec[0], spec[1], initial, integer, spec[2] if len(spec) == 3 else None
-        )
+        if start is not None:
+            if not lo <= start <= hi:
+                raise ValueError(
+                    f"explore: {name}={spec!r}: the start {start!r} is outside [{lo!r}, {hi!r}]"
+                )
+            initial = start
+        return _slider(name, lo, hi, initial, integer, step)
     if isinstance(spec, list):
         return _dropdown(name, spec, initial)
     return _Control(name, "fixed", spec)
