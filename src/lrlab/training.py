@@ -783,7 +783,7 @@ class Budget:
 
     @property
     def total_steps(self) -> int:
-        """Optimizer updates in the whole run: ``epochs * steps_per_epoch``."""
+        """The number of optimizer updates in the whole run, ``epochs * steps_per_epoch``."""
         return self.epochs * self.steps_per_epoch
 
     def optimizer(self, lr: float) -> OptimizerFactory:

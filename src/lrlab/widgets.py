@@ -758,9 +758,8 @@ def _static_asset(name: str) -> str:
 class Explorer:
     """Sliders over a schedule's parameters and the curves they give; see :func:`explore`.
 
-    Attributes:
-        values: the current parameter values of the explored schedule (a dict, updated by the
-            sliders).
+    ``values`` holds the current parameter values of the explored schedule (updated by the
+    sliders); ``widget`` is the live ipywidgets view; ``to_html()`` the static page.
     """
 
     def __init__(self, layers: list, values: list, steps: int, title: str | None):
@@ -935,7 +934,7 @@ class Explorer:
 
     @property
     def widget(self):
-        """The live ipywidgets view (built on first use): sliders, the plot and the readout."""
+        """The live ipywidgets view with the sliders, the plot and the readout, built on first use."""
         if self._widget is None:
             self._widget = self._build_widget()
         return self._widget
