@@ -948,3 +948,200 @@ def test_chapter0_questions():
     assert not per_epoch.passed and "stepped once per epoch" in str(per_epoch)
     one_past = check("lr_of_last_update", lambda: 0.1 * 0.9**500)
     assert not one_past.passed and "counted from 0" in str(one_past)
+
+
+def test_the_chapter_7_step_size_exercise():
+    assert check("cyclic_step_size_up", lambda: 4 * 43).passed
+    assert "in epochs" in messages(check("cyclic_step_size_up", 4))
+    assert "whole cycle" in messages(check("cyclic_step_size_up", 344))
+    assert "short last minibatch" in messages(check("cyclic_step_size_up", 4 * 1348 / 32))
+    assert "short last minibatch" in messages(check("cyclic_step_size_up", 168))
+    assert not check("cyclic_step_size_up", 170).passed
+
+
+def test_the_chapter_7_range_test_reading():
+    assert check("range_test_max_lr", "c").passed
+    assert "edge of divergence" in messages(check("range_test_max_lr", "b"))
+    assert "blows up" in messages(check("range_test_max_lr", "a"))
+    assert "base_lr" in messages(check("range_test_max_lr", "d"))
+
+
+def test_the_chapter_5_first_cut_exercise():
+    from lrlab._exercises import CH5_VAL_LOSSES
+
+    def first_cut(lrs):
+        return 1 + next(i for i, lr in enumerate(lrs) if lr < 0.1)
+
+    right = first_cut(reduce_lr_on_plateau(CH5_VAL_LOSSES, 0.1, patience=2))
+    assert check("plateau_first_cut", lambda: right).passed
+    # cut at num_bad_epochs >= patience: the plain-Python reference with one less patience
+    early = first_cut(reduce_lr_on_plateau(CH5_VAL_LOSSES, 0.1, patience=1))
+    assert early == right - 1 and "third" in messages(check("plateau_first_cut", early))
+    # every decrease counts: no threshold
+    no_threshold = first_cut(reduce_lr_on_plateau(CH5_VAL_LOSSES, 0.1, patience=2, threshold=0.0))
+    assert no_threshold != right and "0.69993" in messages(check("plateau_first_cut", no_threshold))
+    both = first_cut(reduce_lr_on_plateau(CH5_VAL_LOSSES, 0.1, patience=1, threshold=0.0))
+    assert "Two slips" in messages(check("plateau_first_cut", both))
+    # compared with the previous loss instead of the best so far
+    bad, previous = 0, math.inf
+    for epoch, loss in enumerate(CH5_VAL_LOSSES, start=1):
+        bad = 0 if loss < previous else bad + 1
+        previous = loss
+        if bad > 2:
+            break
+    assert "best so far" in messages(check("plateau_first_cut", epoch))
+    assert not check("plateau_first_cut", 9).passed
+
+
+def test_the_chapter_3_numeric_exercise():
+    # 20 epochs of 43 updates, CosineAnnealingLR stepped per update: T_max = 860 updates.
+    assert check("cosine_t_max_per_update", lambda: 20 * 43).passed
+    assert "counts updates" in messages(check("cosine_t_max_per_update", 20))
+    assert "half period" in messages(check("cosine_t_max_per_update", 430))
+    assert "ends half way down" in messages(check("cosine_t_max_per_update", 1720))
+    assert "last update trains at eta_min" in messages(check("cosine_t_max_per_update", 859))
+    assert not check("cosine_t_max_per_update", 800).passed
+
+
+def test_the_chapter_4_numeric_exercise():
+    # T_0=10, T_mult=2: cycles of 10, 20, 40, 80 epochs; the 4th ends after 150.
+    assert check("sgdr_epochs_for_cycles", lambda: 10 * (2**4 - 1)).passed
+    assert "4th cycle alone" in messages(check("sgdr_epochs_for_cycles", 80))
+    assert "end of the 3rd cycle" in messages(check("sgdr_epochs_for_cycles", 70))
+    assert "ignores T_mult" in messages(check("sgdr_epochs_for_cycles", 40))
+    assert "length of the 5th cycle" in messages(check("sgdr_epochs_for_cycles", 160))
+    assert "end of the 5th cycle" in messages(check("sgdr_epochs_for_cycles", 310))
+    assert not check("sgdr_epochs_for_cycles", 151).passed
+
+
+# ---- chapter 8's exercises --------------------------------------------------------------------
+
+
+def test_the_chapter_8_numeric_exercise():
+    # 5 epochs of ceil(1000 / 64) = 16 batches (the last one short): 80 scheduler steps.
+    assert check("one_cycle_total_steps", lambda: 5 * math.ceil(1000 / 64)).passed
+    assert "drop_last=False" in messages(check("one_cycle_total_steps", 5 * (1000 // 64)))
+    assert "number of epochs" in messages(check("one_cycle_total_steps", 5))
+    assert "one epoch" in messages(check("one_cycle_total_steps", 16))
+    for whole_run in (5000 // 64, math.ceil(5000 / 64)):  # 78 and 79
+        assert "its own short batch" in messages(check("one_cycle_total_steps", whole_run))
+    assert "counts images" in messages(check("one_cycle_total_steps", 5000))
+    assert "Hint: count the batches" in messages(check("one_cycle_total_steps", 81))
+
+
+# ---------------------------------------------------------------------------------------------
+# Chapter 9: the capstone, graded by training the reader's schedule (lrlab.training.Budget)
+
+
+def _capstone(make_scheduler, lr):
+    """The reader's answer cell: a function returning (make_scheduler, lr)."""
+    def my_schedule():
+        return make_scheduler, lr
+    return my_schedule
+
+
+def _total_steps():
+    from lrlab.training import Budget
+
+    return Budget().total_steps
+
+
+def test_capstone_a_decay_to_zero_from_a_high_peak_beats_the_constant():
+    import lrlab
+
+    total = _total_steps()
+    report = check("beat_the_constant",
+                   _capstone(lambda opt: lrlab.CosineAnnealingLR(opt, T_max=total), 0.56))
+    assert report.passed and report.score == report.max_score == 5, report
+    verdict = report.checks[-1].message
+    assert "lower by" in verdict and "constant lr 0.14" in verdict and "100, 101, 102" in verdict
+    assert report.figure() is not None  # the reader's lrs over the baseline's
+
+
+def test_capstone_lengths_in_epochs_stepped_per_update_fail_with_the_reason():
+    import lrlab
+
+    report = check("beat_the_constant",
+                   _capstone(lambda opt: lrlab.StepLR(opt, step_size=5), 0.56))
+    assert not report.passed and report.status == "failed"
+    assert [c.passed for c in report.checks] == [True, True, True, True, False]
+    verdict = report.checks[-1].message
+    assert "higher by" in verdict
+    assert "within the first epoch" in verdict and "steps_per_epoch (17)" in verdict
+
+
+def test_capstone_a_crashing_factory_is_reported_not_raised():
+    def make_scheduler(optimizer):
+        raise RuntimeError("no scheduler today")
+
+    report = check("beat_the_constant", _capstone(make_scheduler, 0.3))
+    assert not report.passed
+    builds = report.checks[1]
+    assert builds.name == "builds" and not builds.passed
+    assert "RuntimeError: no scheduler today" in builds.message
+    assert 'raise RuntimeError("no scheduler today")' in builds.message  # the reader's line
+    assert all("skipped" in c.message for c in report.checks[2:])
+
+
+def test_capstone_one_cycle_counted_in_epochs_stops_training_with_a_hint():
+    import lrlab
+
+    report = check("beat_the_constant",
+                   _capstone(lambda opt: lrlab.OneCycleLR(opt, max_lr=0.5, total_steps=20), 0.5))
+    trains = report.checks[2]
+    assert not trains.passed
+    assert "cannot go to step 21" in trains.message
+    assert f"= {_total_steps()} steps" in trains.message and "budget.total_steps" in trains.message
+    assert "training.py" not in trains.message  # lrlab's own line is not blamed on the reader
+
+
+def test_capstone_a_peak_that_blows_up_and_a_constant_in_disguise_fail():
+    import lrlab
+
+    total = _total_steps()
+    report = check("beat_the_constant",
+                   _capstone(lambda opt: lrlab.CosineAnnealingLR(opt, T_max=total), 3.0))
+    assert not report.checks[2].passed and "blew up" in report.checks[2].message
+    report = check("beat_the_constant",
+                   _capstone(lambda opt: lrlab.LambdaLR(opt, lambda t: 1.0), 0.2))
+    assert report.checks[2].passed and not report.checks[3].passed
+    assert "constant learning rate" in report.checks[3].message
+
+
+@pytest.mark.parametrize("answer, words", [
+    (lambda: (0.3, lambda opt: None), "swap them"),
+    (lambda: (None, 0.3), "baseline itself"),
+    (lambda: ("cosine", 0.3), "must be a function of the optimizer"),
+    (lambda: (lambda opt: None, -0.1), "positive number"),
+    (lambda: (lambda opt: None, float("nan")), "positive number"),
+    (lambda: 0.3, "must return a pair"),
+])
+def test_capstone_malformed_answers_say_what_to_return(answer, words):
+    report = check("beat_the_constant", answer)
+    assert not report.passed and not report.checks[0].passed
+    assert words in report.checks[0].message
+
+
+def test_capstone_a_scheduler_already_built_is_explained():
+    import torch
+
+    import lrlab
+
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+    built = lrlab.StepLR(optimizer, step_size=3)
+    report = check("beat_the_constant", lambda: (built, 0.1))
+    assert "already built (StepLR)" in report.checks[0].message
+
+
+def test_capstone_not_attempted_and_a_crashing_answer():
+    def not_yet():
+        raise NotImplementedError()
+
+    report = check("beat_the_constant", not_yet)
+    assert report.status == "not attempted" and report.score == 0
+
+    def broken():
+        return 1 / 0
+
+    report = check("beat_the_constant", broken)
+    assert "ZeroDivisionError" in report.checks[0].message

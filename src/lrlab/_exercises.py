@@ -9,15 +9,26 @@ A chapter adds its exercises to ``BUILTIN`` at the end of this file.
 
 from __future__ import annotations
 
+import math
+import numbers
+
 import numpy as np
 
 from .grading import (
     Case,
+    Check,
     ChoiceExercise,
+    Exercise,
     FunctionExercise,
     Mistake,
     NumericExercise,
+    Report,
     SchedulerExercise,
+    _call_answer_value,
+    _Curve,
+    _fmt,
+    _not_attempted_report,
+    _safe_repr,
 )
 
 
@@ -497,6 +508,334 @@ LR_OF_LAST_UPDATE = NumericExercise(
     hint="the t-th update (from 0) uses base_lr * lr_lambda(t); count t in updates.",
 )
 
+# ---- chapter 9 (09_capstone) -----------------------------------------------------------------
+
+# The constant lr that chapter 9's search picks on the validation set (the notebook checks that
+# its search still finds this value), and the seeds the grader trains with (none of the
+# notebook's, so that a schedule is judged on runs its author has not seen).
+CAPSTONE_BASELINE_LR = 0.14
+CAPSTONE_SEEDS = (100, 101, 102)
+_CHANCE_LOSS = math.log(10)  # the cross-entropy of a uniform guess among the 10 digits
+
+
+class _BeatTheConstant(Exercise):
+    """The capstone: a schedule and its peak lr that beat the tuned constant lr on the test set.
+
+    The answer is a function of no argument returning ``(make_scheduler, lr)``: a function that
+    builds a scheduler on the optimizer, and the optimizer's lr. Both the answer and the
+    constant baseline are trained with :class:`lrlab.training.Budget` (the capstone's budget)
+    and ``CAPSTONE_SEEDS``; the answer passes when its mean final test loss is lower. Needs
+    torch (imported when an answer is graded, not when lrlab is imported).
+    """
+
+    _NAMES = ("answer", "builds", "trains within the budget", "changes the lr",
+              "beats the constant on the test set")
+
+    def __init__(self, exercise_id: str, *, baseline_lr: float, seeds: tuple[int, ...]):
+        super().__init__(
+            exercise_id,
+            "Beat the tuned constant learning rate within chapter 9's budget: my_schedule() "
+            "returns (make_scheduler, lr); the grader trains it with three new seeds and "
+            "compares its test loss with the constant lr's.")
+        self.baseline_lr = float(baseline_lr)
+        self.seeds = tuple(seeds)
+        self._baseline_runs = None
+
+    def _baseline(self, budget):
+        if self._baseline_runs is None:  # the grader's own runs: computed once, not timed
+            self._baseline_runs = [budget.train(None, self.baseline_lr, seed=s) for s in self.seeds]
+        return self._baseline_runs
+
+    def _report(self, checks, *, curve=None, notes=()):
+        done = {c.name for c in checks}
+        skipped = [Check(n, False, "skipped: an earlier check failed.") for n in self._NAMES
+                   if n not in done]
+        return Report(self.exercise_id, self.title, list(checks) + skipped, curve=curve,
+                      notes=notes)
+
+    def _parse(self, value):
+        """(make_scheduler, lr, None) or (None, None, what is wrong)."""
+        shape = ("my_schedule() must return a pair (make_scheduler, lr): a function that builds "
+                 "the scheduler from the optimizer, and the optimizer's learning rate")
+        if not isinstance(value, (tuple, list)) or len(value) != 2:
+            return None, None, f"{shape}; it returned {_safe_repr(value)}."
+        make, lr = value
+        is_number = lambda x: (isinstance(x, numbers.Real)  # noqa: E731
+                               and not isinstance(x, (bool, np.bool_)))
+        if is_number(make) and callable(lr):
+            return None, None, f"{shape}, in that order; yours is (lr, make_scheduler): swap them."
+        if make is None:
+            return None, None, ("make_scheduler is None: that is the constant learning rate, the "
+                                "baseline itself. Return a function such as "
+                                "lambda optimizer: lrlab.CosineAnnealingLR(optimizer, T_max=...).")
+        if callable(getattr(make, "step", None)) and not isinstance(make, type):
+            return None, None, (f"make_scheduler is a scheduler already built "
+                                f"({type(make).__name__}); return a function that builds one "
+                                "from the optimizer it is given: lambda optimizer: "
+                                f"{type(make).__name__}(optimizer, ...).")
+        if not callable(make):
+            return None, None, (f"make_scheduler must be a function of the optimizer, got a "
+                                f"{type(make).__name__} ({_safe_repr(make)}).")
+        if not is_number(lr) or not math.isfinite(lr) or lr <= 0:
+            return None, None, f"lr must be a positive number, got {_safe_repr(lr)}."
+        return make, float(lr), None
+
+    def _grade(self, answer, runner):
+        ok, value = _call_answer_value(answer, runner)
+        if not ok:
+            if value.not_implemented:
+                return _not_attempted_report(self, [Check(n, False, "") for n in self._NAMES])
+            return self._report([Check("answer", False, f"calling my_schedule(): {value.text}")])
+        make, lr, problem = self._parse(value)
+        if problem:
+            return self._report([Check("answer", False, problem)])
+        import torch
+
+        from .training import Budget, make_mlp
+
+        budget = Budget()
+        per_epoch, total = budget.steps_per_epoch, budget.total_steps
+        checks = [Check("answer", True, f"a scheduler factory and lr={_fmt(lr)}.")]
+        baseline = self._baseline(budget)
+
+        optimizer = budget.optimizer(lr)(make_mlp(budget.hidden).parameters())
+        runner.start_check()
+        ok, scheduler = runner.call(make, optimizer)
+        if not ok:
+            return self._report(checks + [Check("builds", False,
+                                                f"make_scheduler(optimizer) failed: {scheduler.text}")])
+        if not callable(getattr(scheduler, "step", None)):
+            return self._report(checks + [Check("builds", False, (
+                f"make_scheduler(optimizer) returned a {type(scheduler).__name__} "
+                f"({_safe_repr(scheduler)}), not a scheduler with a step() method."))])
+        checks.append(Check("builds", True, f"a {type(scheduler).__name__.lstrip('_')}."))
+
+        runs = []
+        for seed in self.seeds:
+            runner.start_check()
+            ok, run = runner.call(budget.train, make, lr, seed=seed)
+            if not ok:
+                # An error raised inside lrlab (a scheduler refusing a step) is located in the
+                # library, not in the reader's code: its message says enough.
+                lines = [line for line in run.text.splitlines()
+                         if not (line.lstrip().startswith("at ") and "lrlab" in line)]
+                text = f"training with seed {seed} failed: " + "\n".join(lines)
+                if "cannot go to step" in text or "total_steps" in text:
+                    text += (f"\nHint: the grader calls scheduler.step() after every update: "
+                             f"{budget.epochs} epochs × {per_epoch} updates = {total} steps. "
+                             f"Give lengths in updates (budget.total_steps), not in epochs.")
+                return self._report(checks + [Check("trains within the budget", False, text)])
+            if run.diverged or not run.test_loss[-1] < _CHANCE_LOSS:
+                return self._report(checks + [Check("trains within the budget", False, (
+                    f"with seed {seed} the loss blew up (final test loss {run.test_loss[-1]:.3g}, "
+                    f"worse than guessing, ln 10 = {_CHANCE_LOSS:.2f}): the learning rate is too "
+                    f"high for this network. In chapter 9 no contender did better with a peak "
+                    f"lr above 0.56."))])
+            runs.append(run)
+        checks.append(Check("trains within the budget", True,
+                            f"{len(runs)} runs of {total} updates, none diverged."))
+
+        used = runs[0].lr
+        curve = _Curve(np.arange(total, dtype=float), np.full(total, self.baseline_lr), used, None,
+                       f"blue: the baseline's constant lr; orange: yours, at each of the "
+                       f"{total} updates", "update")
+        peak = float(np.nanmax(used))
+        if np.nanmax(used) - np.nanmin(used) <= 1e-12 * peak:
+            checks.append(Check("changes the lr", False, (
+                f"your lr is {_fmt(peak)} at every update: that is a constant learning rate, "
+                f"the baseline, not a schedule.")))
+            return self._report(checks, curve=curve)
+        checks.append(Check("changes the lr", True,
+                            f"from {used[0]:.3g} to {used[-1]:.3g}, peak {peak:.3g}."))
+
+        def stats(results):
+            loss = np.array([r.test_loss[-1] for r in results])
+            acc = np.array([r.test_acc[-1] for r in results])
+            return loss.mean(), loss.std(), acc.mean()
+
+        mine, mine_std, mine_acc = stats(runs)
+        base, base_std, base_acc = stats(baseline)
+        seeds = ", ".join(map(str, self.seeds))
+        numbers_ = (f"test loss {mine:.4f} ± {mine_std:.4f} (accuracy {mine_acc:.1%}); the "
+                    f"constant lr {self.baseline_lr:g}: {base:.4f} ± {base_std:.4f} "
+                    f"({base_acc:.1%}); mean ± std over seeds {seeds}.")
+        if mine < base:
+            checks.append(Check("beats the constant on the test set", True, (
+                f"yours is lower by {base - mine:.4f} ({(base - mine) / base:.1%}): {numbers_}")))
+            return self._report(checks, curve=curve)
+        why = []
+        if used[min(per_epoch, total) - 1] < 0.01 * peak:
+            why.append(f"your lr falls below 1% of its peak within the first epoch: a length "
+                       f"given in epochs while the scheduler is stepped after every update? "
+                       f"Multiply it by budget.steps_per_epoch ({per_epoch}).")
+        if used[-1] > 0.5 * peak:
+            why.append(f"your lr is still at {used[-1] / peak:.0%} of its peak at the last "
+                       f"update; the schedules that win in chapter 9 end near zero.")
+        if peak <= self.baseline_lr:
+            why.append(f"your peak lr ({peak:.3g}) is no higher than the constant's "
+                       f"({self.baseline_lr:g}); a schedule that decays can start higher.")
+        hint = "".join(f"\nHint: {w}" for w in why)
+        checks.append(Check("beats the constant on the test set", False, (
+            f"yours is higher by {mine - base:.4f}: {numbers_}{hint}")))
+        return self._report(checks, curve=curve)
+
+
+BEAT_THE_CONSTANT = _BeatTheConstant("beat_the_constant", baseline_lr=CAPSTONE_BASELINE_LR,
+                                     seeds=CAPSTONE_SEEDS)
+
+# ---- chapter 7 (07_cyclic) -------------------------------------------------------------------
+
+# The digits' 1348 training images in minibatches of 32: ceil(1348 / 32) = 43 updates per epoch.
+_CH7_IMAGES, _CH7_BATCH, _CH7_HALF_EPOCHS = 1348, 32, 4
+_CH7_PER_EPOCH = -(-_CH7_IMAGES // _CH7_BATCH)
+
+CYCLIC_STEP_SIZE_UP = NumericExercise(
+    "cyclic_step_size_up", _CH7_HALF_EPOCHS * _CH7_PER_EPOCH,
+    question=f"{_CH7_IMAGES} training images in minibatches of {_CH7_BATCH} (the last one "
+             f"shorter), CyclicLR stepped after every update: which step_size_up makes the lr "
+             f"climb for {_CH7_HALF_EPOCHS} epochs?",
+    mistakes={
+        _CH7_HALF_EPOCHS: f"That is the half cycle in epochs. CyclicLR counts its step() calls, "
+                          f"here one per update: {_CH7_HALF_EPOCHS} epochs × the updates per epoch.",
+        2 * _CH7_HALF_EPOCHS * _CH7_PER_EPOCH: "That is the whole cycle, up and down; step_size_up "
+                                               "is the way up only.",
+        _CH7_HALF_EPOCHS * _CH7_IMAGES / _CH7_BATCH: f"That counts {_CH7_IMAGES / _CH7_BATCH} "
+            f"updates per epoch; the short last minibatch is an update too: ceil({_CH7_IMAGES} / "
+            f"{_CH7_BATCH}) = {_CH7_PER_EPOCH}.",
+        _CH7_HALF_EPOCHS * (_CH7_IMAGES // _CH7_BATCH): f"That drops the short last minibatch; it "
+            f"is an update too: ceil({_CH7_IMAGES} / {_CH7_BATCH}) = {_CH7_PER_EPOCH} per epoch.",
+    },
+    hint="count updates: the updates per epoch (round up) times the epochs of the climb.",
+)
+
+RANGE_TEST_MAX_LR = ChoiceExercise(
+    "range_test_max_lr",
+    {
+        "a": "2, where the sweep stopped because the loss diverged",
+        "b": "0.5, where the smoothed loss is lowest",
+        "c": "0.05, a tenth of the lr at the lowest loss",
+        "d": "0.001, where the loss starts to fall",
+    },
+    "c",
+    question="An LR range test: the smoothed loss is flat up to lr 0.001, falls fastest at 0.03, "
+             "is lowest at 0.5, and the sweep stops (divergence) at 2. Which max_lr for CyclicLR?",
+    explanations={
+        "a": "at the divergence point training already blows up; every cycle would visit it.",
+        "b": "the bottom of the curve is the edge of divergence, and the smoothed curve lags the "
+             "raw one, so its bottom sits at an even larger lr than the real one.",
+        "c": "a decade below the bottom, on the falling part of the curve (near the steepest "
+             "descent at 0.03): large, and still safe.",
+        "d": "that is where the lr starts to matter: a candidate for base_lr, not max_lr.",
+    },
+)
+
+# ---- chapter 5 (05_reduce_on_plateau) ---------------------------------------------------------
+
+# The validation loss after epochs 1, 2, 3, ... of a run with ReduceLROnPlateau(patience=2), the
+# other arguments at their defaults (mode="min", threshold=1e-4 relative, cooldown=0). Epoch 5's
+# 0.69995 is below the best 0.70 but not below 0.70 × (1 - 1e-4) = 0.69993.
+CH5_VAL_LOSSES = (1.00, 0.80, 0.70, 0.72, 0.69995, 0.71, 0.705, 0.70, 0.71, 0.72, 0.73)
+_CH5_LOSSES_TEXT = ", ".join(f"{v:g}" for v in CH5_VAL_LOSSES)
+
+PLATEAU_FIRST_CUT = NumericExercise(
+    "plateau_first_cut", 6,
+    question=f"ReduceLROnPlateau(optimizer, patience=2), the other arguments at their defaults, is "
+             f"stepped after each epoch with the validation losses {_CH5_LOSSES_TEXT} (epochs 1 to "
+             f"{len(CH5_VAL_LOSSES)}). After which epoch is the lr first reduced?",
+    mistakes={
+        5: "That is one epoch early: patience=2 tolerates two bad epochs in a row, and the cut "
+           "comes with the third (num_bad_epochs > patience). The epochs are numbered from 1.",
+        4: "That is the first bad epoch. The cut waits until there are more than patience=2 bad "
+           "epochs in a row.",
+        8: "You counted epoch 5 (0.69995) as an improvement. With threshold=1e-4 (relative), a "
+           "loss counts as better only below best × (1 - 1e-4) = 0.69993.",
+        7: "Two slips: epoch 5 (0.69995) is not below best × (1 - 1e-4) = 0.69993, so it is a bad "
+           "epoch; and the cut comes with the third bad epoch in a row, not the second.",
+        11: "You compared each loss with the previous one. ReduceLROnPlateau compares it with the "
+            "best so far (0.70, after epoch 3).",
+    },
+    hint="keep the best loss so far and the number of bad epochs in a row; a loss is better only "
+         "below best × (1 - threshold); the cut comes when the count exceeds patience.",
+)
+
+# ---- chapter 8 (08_one_cycle) ----------------------------------------------------------------
+
+# A DataLoader over 1000 images in batches of 64 (drop_last=False) for 5 epochs, OneCycleLR
+# stepped after every optimizer.step(): ceil(1000 / 64) = 16 batches per epoch, 80 steps.
+_CH8_IMAGES, _CH8_BATCH, _CH8_EPOCHS = 1000, 64, 5
+_CH8_PER_EPOCH = -(-_CH8_IMAGES // _CH8_BATCH)
+_CH8_WHOLE_RUN = ("You divided all the images of the run by the batch size; every epoch ends with "
+                  "its own short batch: count the batches of one epoch, then multiply by the epochs.")
+
+ONE_CYCLE_TOTAL_STEPS = NumericExercise(
+    "one_cycle_total_steps", _CH8_EPOCHS * _CH8_PER_EPOCH,
+    question=f"OneCycleLR stepped after every optimizer.step(), for {_CH8_EPOCHS} epochs of a "
+             f"DataLoader over {_CH8_IMAGES} images in batches of {_CH8_BATCH} (drop_last=False): "
+             "which total_steps?",
+    mistakes={
+        _CH8_EPOCHS * (_CH8_IMAGES // _CH8_BATCH):
+            f"That counts len(dataset) // batch_size = {_CH8_IMAGES // _CH8_BATCH} batches per "
+            f"epoch. With drop_last=False the loader also yields the last, short batch of "
+            f"{_CH8_IMAGES % _CH8_BATCH} images, {_CH8_PER_EPOCH} batches in all, and the "
+            "scheduler would raise ValueError in the last epoch.",
+        _CH8_EPOCHS: "That is the number of epochs. OneCycleLR is stepped once per batch: "
+                     "total_steps counts batches.",
+        _CH8_PER_EPOCH: "That is the batches of one epoch; the cycle spans the whole run.",
+        _CH8_EPOCHS * _CH8_IMAGES // _CH8_BATCH: _CH8_WHOLE_RUN,
+        -(-_CH8_EPOCHS * _CH8_IMAGES // _CH8_BATCH): _CH8_WHOLE_RUN,
+        _CH8_EPOCHS * _CH8_IMAGES: "That counts images; the scheduler is stepped once per batch.",
+    },
+    hint="count the batches of one epoch, the short last one included, then multiply by the "
+         "epochs.",
+)
+
+# ---- chapter 3 (03_cosine_annealing) ---------------------------------------------------------
+
+# 20 epochs of 43 updates (the digits in minibatches of 32), CosineAnnealingLR stepped per update.
+_CH3_EPOCHS, _CH3_PER_EPOCH = 20, 43
+_CH3_T = _CH3_EPOCHS * _CH3_PER_EPOCH
+
+COSINE_T_MAX_PER_UPDATE = NumericExercise(
+    "cosine_t_max_per_update", _CH3_T,
+    question=f"CosineAnnealingLR stepped once per update, {_CH3_EPOCHS} epochs of {_CH3_PER_EPOCH} "
+             f"updates: which T_max brings the lr down to eta_min exactly after the last update, "
+             f"without rising again?",
+    mistakes={
+        _CH3_EPOCHS: f"That is the run in epochs. Stepped once per update, the scheduler counts "
+                     f"updates: T_max={_CH3_EPOCHS} reaches eta_min after {_CH3_EPOCHS} updates and "
+                     f"then oscillates, {_CH3_EPOCHS} updates down, {_CH3_EPOCHS} up.",
+        _CH3_T // 2: "That is a full period in the run: T_max is a half period. With it the lr is "
+                     "at eta_min half way through and back at base_lr at the end.",
+        2 * _CH3_T: "That is twice the run: T_max is already the half period, from base_lr down "
+                    "to eta_min. With it the run ends half way down.",
+        _CH3_T - 1: f"That reaches eta_min at step {_CH3_T - 1}, so the last update trains at "
+                    f"eta_min; the question asks for eta_min after it, at step {_CH3_T} "
+                    f"= {_CH3_EPOCHS} × {_CH3_PER_EPOCH}.",
+    },
+    hint="the lr is eta_min at step T_max; count the steps in the unit scheduler.step() is "
+         "called in.",
+)
+
+# ---- chapter 4 (04_warm_restarts) ------------------------------------------------------------
+
+# CosineAnnealingWarmRestarts(T_0=10, T_mult=2) stepped once per epoch: cycles of 10, 20, 40, 80.
+SGDR_EPOCHS_FOR_CYCLES = NumericExercise(
+    "sgdr_epochs_for_cycles", 10 + 20 + 40 + 80,
+    question="CosineAnnealingWarmRestarts(T_0=10, T_mult=2) stepped once per epoch: how many "
+             "epochs must the run last to end exactly at the end of the 4th cycle, just before a "
+             "restart (to take the last snapshot of a snapshot ensemble there)?",
+    mistakes={
+        80: "That is the length of the 4th cycle alone, 10 × 2**3. The run also contains the "
+            "three cycles before it.",
+        70: "That is the end of the 3rd cycle, 10 + 20 + 40. The 4th cycle lasts 80 more epochs.",
+        40: "That ignores T_mult: with T_mult=2 each cycle is twice as long as the one before.",
+        160: "That is 10 × 2**4, the length of the 5th cycle. The first four cycles end at "
+             "10 × (2**4 - 1) / (2 - 1).",
+        310: "That is the end of the 5th cycle: the first four last 10, 20, 40 and 80 epochs.",
+    },
+    hint="cycle i lasts T_0 × T_mult**i epochs (i = 0, 1, ...); add up the first four.",
+)
+
 BUILTIN = [
     SCHEDULER_FROM_SCRATCH,
     LOOP_ORDER,
@@ -513,4 +852,11 @@ BUILTIN = [
     ONE_CYCLE_LR,
     STEP_DECAY_LR_AT_95,
     EXPONENTIAL_GAMMA_FOR_TARGET,
+    COSINE_T_MAX_PER_UPDATE,
+    SGDR_EPOCHS_FOR_CYCLES,
+    BEAT_THE_CONSTANT,
+    CYCLIC_STEP_SIZE_UP,
+    RANGE_TEST_MAX_LR,
+    PLATEAU_FIRST_CUT,
+    ONE_CYCLE_TOTAL_STEPS,
 ]
