@@ -65,7 +65,7 @@ _LAZY = {
         "get_scheduler",
     )
 }
-_SUBMODULES = ("schedules", "schedulers", "widgets", "grading", "plotting", "training")
+_SUBMODULES = ("schedules", "schedulers", "widgets", "grading", "plotting", "training", "range_test")
 
 __all__ = [
     "SCHEDULES",
