@@ -553,3 +553,9 @@ def test_a_slider_can_start_where_the_author_says():
     assert ex.values["T_max"] == 30 and ex.values["eta_min"] == 0.02
     expected = lrlab.cosine_annealing_lr(ex.x, base_lr=0.1, T_max=30, eta_min=0.02)
     np.testing.assert_allclose(ex.curve("lr", 0), expected, rtol=1e-12)
+
+
+def test_a_partial_of_a_cycling_schedule_keeps_its_momentum_panel():
+    ex = explore(functools.partial(lrlab.cyclic_lr, step_size_up=25), steps=200)
+    expected = lrlab.cyclic_momentum(ex.x, step_size_up=25)
+    np.testing.assert_allclose(ex.curve("momentum", 0), expected, rtol=1e-12)

@@ -944,12 +944,12 @@ def cyclic_lr(
     r"""Cycle the learning rate between ``base_lr`` and ``max_lr`` along a triangle.
 
     A cycle lasts :math:`u + d` steps (``step_size_up`` + ``step_size_down``): the lr climbs
-    linearly for :math:`u` steps and descends for :math:`d`. With :math:`x_t \in [0, 1]` the
+    linearly for :math:`u` steps and descends for :math:`d`. With :math:`h_t \in [0, 1]` the
     height on the triangle and :math:`k = \lfloor 1 + t / (u + d) \rfloor` the cycle number,
 
     .. math::
 
-        \eta_t = \eta_{base} + (\eta_{max} - \eta_{base})\, x_t\, a_t, \qquad
+        \eta_t = \eta_{base} + (\eta_{max} - \eta_{base})\, h_t\, a_t, \qquad
         a_t = \begin{cases} 1 & \text{triangular} \\ 2^{-(k - 1)} & \text{triangular2}
               \\ \gamma^{t} & \text{exp\_range} \end{cases}
 
@@ -995,9 +995,9 @@ def cyclic_momentum(
 
     .. math::
 
-        \mu_t = \mu_{max} - (\mu_{max} - \mu_{base})\, x_t\, a_t
+        \mu_t = \mu_{max} - (\mu_{max} - \mu_{base})\, h_t\, a_t
 
-    with :math:`x_t` and :math:`a_t` as in :func:`cyclic_lr`. Equals the ``momentum`` (SGD) or
+    with :math:`h_t` and :math:`a_t` as in :func:`cyclic_lr`. Equals the ``momentum`` (SGD) or
     ``betas[0]`` (Adam) that ``torch.optim.lr_scheduler.CyclicLR`` sets.
 
     Args:

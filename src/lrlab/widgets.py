@@ -388,6 +388,8 @@ def _parameters(fn: Callable, what: str) -> list[inspect.Parameter]:
 
 
 def _momentum_partner(fn: Callable) -> Callable | None:
+    while isinstance(fn, functools.partial):  # partial(cyclic_lr, ...) still cycles momentum
+        fn = fn.func
     partner = _MOMENTUM_PARTNERS.get(getattr(fn, "__name__", ""))
     module = sys.modules.get(getattr(fn, "__module__", None) or "")
     return getattr(module, partner, None) if partner else None
