@@ -1145,3 +1145,19 @@ def test_capstone_not_attempted_and_a_crashing_answer():
 
     report = check("beat_the_constant", broken)
     assert "ZeroDivisionError" in report.checks[0].message
+
+
+# ---- chapter 6's exercises --------------------------------------------------------------------
+
+
+def test_the_chapter_6_numeric_exercise():
+    # 3 epochs of 1000 minibatches, accumulation over 4: 750 updates; ceil(0.05 * 750) = 38.
+    assert check("warmup_steps_with_accumulation", lambda: math.ceil(0.05 * 3 * (1000 // 4))).passed
+    assert "count T in updates" in messages(check("warmup_steps_with_accumulation", 150))
+    assert "rounds up" in messages(check("warmup_steps_with_accumulation", 37))
+    assert "not a whole number" in messages(check("warmup_steps_with_accumulation", 37.5))
+    assert "one epoch's updates" in messages(check("warmup_steps_with_accumulation", 13))
+    assert "one epoch's minibatches" in messages(check("warmup_steps_with_accumulation", 50))
+    assert "num_training_steps" in messages(check("warmup_steps_with_accumulation", 750))
+    assert "the ratio itself" in messages(check("warmup_steps_with_accumulation", 0.05))
+    assert "Hint: T = epochs" in messages(check("warmup_steps_with_accumulation", 39))

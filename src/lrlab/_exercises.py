@@ -836,6 +836,43 @@ SGDR_EPOCHS_FOR_CYCLES = NumericExercise(
     hint="cycle i lasts T_0 × T_mult**i epochs (i = 0, 1, ...); add up the first four.",
 )
 
+# ---- chapter 6 (06_warmup) -------------------------------------------------------------------
+
+# 3 epochs of 1000 minibatches, gradient_accumulation_steps=4: 3 * (1000 // 4) = 750 optimizer
+# updates; TrainingArguments(warmup_steps=0.05), a ratio: the Trainer uses ceil(0.05 * 750) = 38.
+_CH6_EPOCHS, _CH6_BATCHES, _CH6_ACCUM, _CH6_RATIO = 3, 1000, 4, 0.05
+_CH6_UPDATES = _CH6_EPOCHS * (_CH6_BATCHES // _CH6_ACCUM)
+_CH6_BATCHES_IN_RUN = _CH6_EPOCHS * _CH6_BATCHES
+
+WARMUP_STEPS_WITH_ACCUMULATION = NumericExercise(
+    "warmup_steps_with_accumulation", math.ceil(_CH6_RATIO * _CH6_UPDATES),
+    question=f"A Trainer run of {_CH6_EPOCHS} epochs over {_CH6_BATCHES} minibatches per epoch, "
+             f"gradient_accumulation_steps={_CH6_ACCUM}, warmup_steps={_CH6_RATIO} (a ratio): "
+             "how many warmup steps does the scheduler get?",
+    mistakes={
+        math.ceil(_CH6_RATIO * _CH6_BATCHES_IN_RUN):
+            f"That is {_CH6_RATIO} of the {_CH6_BATCHES_IN_RUN} minibatches. The scheduler is "
+            f"stepped once per optimizer update, and with gradient_accumulation_steps="
+            f"{_CH6_ACCUM} the optimizer updates once every {_CH6_ACCUM} minibatches: count T "
+            "in updates.",
+        math.floor(_CH6_RATIO * _CH6_UPDATES):
+            f"That rounds {_CH6_RATIO} × {_CH6_UPDATES} = {_CH6_RATIO * _CH6_UPDATES:g} down; "
+            "the Trainer rounds up (math.ceil).",
+        _CH6_RATIO * _CH6_UPDATES:
+            f"{_CH6_RATIO * _CH6_UPDATES:g} is not a whole number of steps; the Trainer rounds "
+            "it up (math.ceil).",
+        math.ceil(_CH6_RATIO * _CH6_UPDATES / _CH6_EPOCHS):
+            "That is the warmup of one epoch's updates; the ratio is of the whole run.",
+        math.ceil(_CH6_RATIO * _CH6_BATCHES):
+            "That is the ratio of one epoch's minibatches; count the whole run, in updates.",
+        _CH6_UPDATES: "That is num_training_steps, the whole run; the warmup is a fraction of it.",
+        _CH6_RATIO: "That is the ratio itself; the scheduler needs a number of updates: "
+                    "ceil(ratio × T).",
+    },
+    hint="T = epochs × (minibatches per epoch // gradient_accumulation_steps) optimizer updates; "
+         "the warmup is ceil(ratio × T).",
+)
+
 BUILTIN = [
     SCHEDULER_FROM_SCRATCH,
     LOOP_ORDER,
@@ -859,4 +896,5 @@ BUILTIN = [
     RANGE_TEST_MAX_LR,
     PLATEAU_FIRST_CUT,
     ONE_CYCLE_TOTAL_STEPS,
+    WARMUP_STEPS_WITH_ACCUMULATION,
 ]

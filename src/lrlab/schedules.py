@@ -1038,7 +1038,7 @@ def _one_cycle_ends(total_steps: Any, pct_start: Any, three_phase: bool) -> tupl
         ends = [float(pct * total) - 1, float(total - 1)]
     if ends[0] <= 0:
         raise ValueError(
-            "pct_start * total_steps must be > 1 (the warm-up phase needs more than one step), "
+            "pct_start * total_steps must be > 1 (the warm-up must end after step 0), "
             f"got pct_start={pct!r}, total_steps={total!r}"
         )
     if three_phase and not ends[1] < ends[2]:
