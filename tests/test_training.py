@@ -377,3 +377,190 @@ def test_ensemble_rejects_bad_arguments():
         ensemble_metrics([state], split="train")
     with pytest.raises(ValueError, match="test set"):
         ensemble_metrics([state], split="test")
+
+
+def test_ensemble_loss_stays_finite_when_a_softmax_underflows():
+    # A very confident model: some probabilities underflow to 0 in float64, the log of them is
+    # -inf, yet cross-entropy from the logits is finite. The ensemble must agree with it.
+    state = {k: v.clone() for k, v in make_mlp(seed=0).state_dict().items()}
+    state["2.weight"] *= 2000.0
+    data = load_digits()
+    model = make_mlp()
+    model.load_state_dict(state)
+    with torch.no_grad():
+        expected = torch.nn.functional.cross_entropy(model(data.x_val).double(), data.y_val).item()
+    assert (predict_proba([state], data.x_val) == 0).any()
+    got = ensemble_metrics([state])["loss"]
+    assert np.isfinite(got) and got == pytest.approx(expected, rel=1e-9)
+
+
+# ---- chapter 6: a deeper model for train (make_deep_mlp, make_model) ----
+
+
+def test_deep_mlp_has_the_given_widths_and_no_normalisation():
+    from lrlab.training import make_deep_mlp
+
+    model = make_deep_mlp((256, 128, 32), seed=0)
+    linears = [m for m in model if isinstance(m, torch.nn.Linear)]
+    assert [(m.in_features, m.out_features) for m in linears] == [(64, 256), (256, 128), (128, 32), (32, 10)]
+    assert {type(m) for m in model} == {torch.nn.Linear, torch.nn.ReLU}
+    assert sum(p.numel() for p in model.parameters()) == 64 * 256 + 256 + 256 * 128 + 128 + 128 * 32 + 32 + 32 * 10 + 10
+    a, b, c = make_deep_mlp((8, 8), seed=3), make_deep_mlp((8, 8), seed=3), make_deep_mlp((8, 8), seed=4)
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+    assert not torch.equal(a[0].weight, c[0].weight)
+
+
+@pytest.mark.parametrize("widths, name", [((), "widths"), ((16, 0), r"widths\[1\]"), ("256", "widths"),
+                                          ((16.5,), r"widths\[0\]")])
+def test_deep_mlp_rejects_bad_widths(widths, name):
+    from lrlab.training import make_deep_mlp
+
+    with pytest.raises(ValueError, match=name):
+        make_deep_mlp(widths)
+
+
+def test_train_builds_the_model_with_make_model():
+    import functools
+
+    from lrlab.training import make_deep_mlp
+
+    # make_mlp passed as make_model is the default model, bit for bit.
+    default = train(sgd(0.2), epochs=1, progress=False, seed=2)
+    same = train(sgd(0.2), epochs=1, progress=False, seed=2,
+                 make_model=functools.partial(make_mlp, 32), hidden=7)
+    np.testing.assert_array_equal(default.train_loss, same.train_loss)
+    # Another model gives another (reproducible) run; the factory receives the run's seed.
+    seen = []
+
+    def deep(seed):
+        seen.append(seed)
+        return make_deep_mlp((16, 16), seed=seed)
+
+    first = train(sgd(0.2), epochs=1, progress=False, seed=2, make_model=deep)
+    second = train(sgd(0.2), epochs=1, progress=False, seed=2, make_model=deep)
+    assert seen == [2, 2]
+    np.testing.assert_array_equal(first.train_loss, second.train_loss)
+    assert not np.array_equal(first.train_loss, default.train_loss)
+
+
+def test_train_rejects_a_make_model_that_returns_no_module():
+    with pytest.raises(ValueError, match="make_model"):
+        train(sgd(0.1), epochs=1, progress=False, make_model=lambda seed: "a model")
+    with pytest.raises(ValueError, match="make_model"):
+        train(sgd(0.1), epochs=1, progress=False, make_model=42)
+
+
+# --- a held-out test set, and the fixed Budget of chapter 9's race -------------------------------
+
+from lrlab.training import Budget, TrainResult  # noqa: E402
+
+
+def test_test_split_is_disjoint_held_out_and_standardised_on_training_only():
+    data = load_digits(val_fraction=0.2, test_fraction=0.2)
+    n = 1797
+    assert (len(data.y_val), len(data.y_test)) == (round(0.2 * n), round(0.2 * n))
+    assert len(data.y_train) + len(data.y_val) + len(data.y_test) == n
+    rows = np.concatenate([data.x_train.numpy(), data.x_val.numpy(), data.x_test.numpy()])
+    from sklearn.datasets import load_digits as sklearn_digits
+
+    x, _ = sklearn_digits(return_X_y=True)
+    assert len(np.unique(rows, axis=0)) == len(np.unique(x, axis=0))  # nothing lost or repeated
+    np.testing.assert_allclose(data.x_train.numpy().mean(axis=0), 0.0, atol=1e-5)
+    assert np.abs(data.x_test.numpy().mean(axis=0)).max() > 1e-3
+    # The validation images are the same with or without a test set: adding one only shrinks training.
+    np.testing.assert_array_equal(data.y_val.numpy(), load_digits(val_fraction=0.2).y_val.numpy())
+    assert load_digits(val_fraction=0.2).x_test is None
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"val_fraction": 0.5, "test_fraction": 0.5}, "val_fraction \\+ test_fraction"),
+    ({"test_fraction": -0.1}, "test_fraction"),
+    ({"test_fraction": 1.0}, "test_fraction"),
+])
+def test_load_digits_rejects_bad_test_fraction(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        load_digits(**kwargs)
+
+
+def test_train_reports_the_test_set_but_never_steers_by_it():
+    held_out = load_digits(val_fraction=0.2, test_fraction=0.2)
+    without = type(held_out)(held_out.x_train, held_out.y_train, held_out.x_val, held_out.y_val)
+
+    def plateau(opt):
+        return torch.optim.lr_scheduler.ReduceLROnPlateau(opt, factor=0.5, patience=0)
+
+    with_test = train(sgd(0.3), plateau, epochs=4, data=held_out, progress=False)
+    no_test = train(sgd(0.3), plateau, epochs=4, data=without, progress=False)
+    assert no_test.test_loss is None and no_test.test_acc is None
+    assert with_test.test_loss.shape == with_test.test_acc.shape == (5,)
+    # Same run: the plateau scheduler saw the validation loss, not the test loss.
+    np.testing.assert_array_equal(with_test.lr, no_test.lr)
+    np.testing.assert_array_equal(with_test.val_loss, no_test.val_loss)
+    assert not np.array_equal(with_test.test_loss, with_test.val_loss)
+    assert with_test.test_acc[-1] > 0.8 and with_test.test_acc[0] < 0.3
+
+
+def _with_test(val_loss, test_loss):
+    n = len(val_loss)
+    return TrainResult(lr=np.full(2, 0.1), train_loss=np.zeros(2), val_loss=np.array(val_loss),
+                       val_acc=np.full(n, 0.5), diverged=False, test_loss=np.array(test_loss),
+                       test_acc=np.linspace(0.1, 0.9, n))
+
+
+def test_mean_result_and_metrics_of_the_test_split():
+    a, b = _with_test([2.0, 0.4], [2.0, 0.5]), _with_test([2.0, 0.6], [2.0, 0.7])
+    np.testing.assert_allclose(mean_result([a, b]).test_loss, [2.0, 0.6])
+    assert mean_result([a, fake([2.0, 0.5], [0.1, 0.9])]).test_loss is None  # not all have one
+    table = final_metrics({"x": [a, b]}, split="test")
+    assert set(table["x"]) == {"test_loss", "test_loss_std", "test_acc", "test_acc_std"}
+    assert table["x"]["test_loss"] == pytest.approx(0.6)
+    assert table["x"]["test_loss_std"] == pytest.approx(0.1)
+    assert final_metrics({"x": [a, b]})["x"]["val_loss"] == pytest.approx(0.5)
+    lines = summarize({"x": [a, b]}, split="test").splitlines()
+    assert lines[0] == "run   test loss       test accuracy"
+    assert "0.600 ± 0.100" in lines[1]
+    with pytest.raises(ValueError, match="test set"):
+        final_metrics({"y": [fake([2.0, 0.5], [0.1, 0.9])]}, split="test")
+    with pytest.raises(ValueError, match="split"):
+        final_metrics({"x": [a]}, split="train")
+
+
+def test_budget_fixes_everything_but_the_schedule_and_the_lr():
+    budget = Budget(epochs=2)
+    data = budget.data
+    assert len(data.y_test) == round(0.2 * 1797)
+    assert budget.steps_per_epoch == steps_per_epoch(budget.batch_size, data=data)
+    assert budget.total_steps == 2 * budget.steps_per_epoch
+    optimizer = budget.optimizer(0.3)([torch.nn.Parameter(torch.zeros(1))])
+    assert isinstance(optimizer, torch.optim.SGD)
+    group = optimizer.param_groups[0]
+    assert (group["lr"], group["momentum"], group["weight_decay"]) == (0.3, 0.9, 0.01)
+
+    def cosine(opt):
+        return torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=budget.total_steps)
+
+    run = budget.train(cosine, lr=0.3, seed=1)
+    # Stepped after every update, through the whole run:
+    expected = 0.3 * (1 + np.cos(np.pi * np.arange(budget.total_steps) / budget.total_steps)) / 2
+    np.testing.assert_allclose(run.lr, expected, rtol=1e-9, atol=1e-15)
+    again = train(**budget.config(cosine, 0.3), seed=1, progress=False)
+    np.testing.assert_array_equal(run.test_loss, again.test_loss)
+    assert run.test_loss.shape == (3,)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    ({"epochs": 0}, "epochs"),
+    ({"batch_size": 0}, "batch_size"),
+    ({"momentum": 1.0}, "momentum"),
+    ({"weight_decay": -1.0}, "weight_decay"),
+    ({"hidden": 0}, "hidden"),
+    ({"val_fraction": 0.6, "test_fraction": 0.5}, "val_fraction \\+ test_fraction"),
+])
+def test_budget_rejects_bad_settings_when_built(kwargs, name):
+    with pytest.raises(ValueError, match=name):
+        Budget(**kwargs)
+
+
+def test_budget_rejects_a_bad_lr():
+    with pytest.raises(ValueError, match="lr"):
+        Budget().optimizer(0.0)

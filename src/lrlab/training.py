@@ -46,6 +46,7 @@ __all__ = [
     "TrainResult",
     "final_metrics",
     "load_digits",
+    "make_deep_mlp",
     "make_mlp",
     "mean_result",
     "predict_proba",
@@ -61,6 +62,9 @@ OptimizerFactory = Callable[[Any], torch.optim.Optimizer]
 
 SchedulerFactory = Callable[[torch.optim.Optimizer], Any]
 """Builds a scheduler for the optimizer, e.g. ``lambda opt: StepLR(opt, step_size=5)``."""
+
+ModelFactory = Callable[..., nn.Module]
+"""Builds the model, called as ``make_model(seed=seed)``, e.g. ``functools.partial(make_deep_mlp, (256, 256))``."""
 
 
 @contextlib.contextmanager
@@ -321,6 +325,51 @@ def make_mlp(hidden: int = 32, *, seed: int = 0) -> nn.Sequential:
         return nn.Sequential(nn.Linear(64, hidden), nn.ReLU(), nn.Linear(hidden, 10))
 
 
+def make_deep_mlp(widths: Sequence[int] = (256, 256, 256), *, seed: int = 0) -> nn.Sequential:
+    """A 64 -> ``widths[0]`` -> ... -> ``widths[-1]`` -> 10 perceptron with ReLUs and no normalisation.
+
+    PyTorch's default initialisation, the weights drawn from ``seed``. With no normalisation
+    layer, nothing rescales the activations between layers: an update that moves every weight
+    by the same amount at once, as Adam's first update does, changes the logits by far more
+    than a small network's. Chapter 6 uses it to show why warmup helps. Pass it to
+    :func:`train` as ``make_model=functools.partial(make_deep_mlp, widths)``.
+
+    Args:
+        widths: the widths of the hidden layers, at least one, each an integer >= 1.
+        seed: seeds the weights.
+
+    Example:
+        >>> model = make_deep_mlp((256, 256, 256))
+        >>> sum(p.numel() for p in model.parameters())
+        150794
+        >>> tuple(model(torch.zeros(5, 64)).shape)
+        (5, 10)
+    """
+    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence) or not widths:
+        raise ValueError(f"widths must be a non-empty sequence of layer widths, got {widths!r}")
+    widths = [check_int(f"widths[{i}]", w, minimum=1) for i, w in enumerate(widths)]
+    layers: list[nn.Module] = []
+    with _deterministic(check_int("seed", seed, minimum=0)):
+        for fan_in, fan_out in zip([64, *widths], widths):
+            layers += [nn.Linear(fan_in, fan_out), nn.ReLU()]
+        layers.append(nn.Linear(widths[-1], 10))
+    return nn.Sequential(*layers)
+
+
+def _build_model(make_model: ModelFactory | None, hidden: int, seed: int) -> nn.Module:
+    """The model of a :func:`train` run: ``make_model(seed=seed)``, or :func:`make_mlp`."""
+    seed = check_int("seed", seed, minimum=0)
+    if make_model is None:
+        return make_mlp(hidden, seed=seed)
+    if not callable(make_model):
+        raise ValueError(f"make_model must be a function of the seed returning a model, got {make_model!r}")
+    with _deterministic(seed):  # seeded even if the factory draws from the global generator
+        model = make_model(seed=seed)
+    if not isinstance(model, nn.Module):
+        raise ValueError(f"make_model must return a torch.nn.Module, got {model!r}")
+    return model
+
+
 def steps_per_epoch(batch_size: int | None = 64, *, data: Digits | None = None) -> int:
     """How many optimizer steps one epoch of :func:`train` takes (the last batch may be short).
 
@@ -392,6 +441,7 @@ def train(
     progress: bool | str = True,
     data: Digits | None = None,
     snapshot_steps: Sequence[int] = (),
+    make_model: ModelFactory | None = None,
 ) -> TrainResult:
     """Train a small MLP on the digits with the given optimizer and scheduler.
 
@@ -417,6 +467,9 @@ def train(
             to keep a copy of the weights, in ``TrainResult.snapshots`` (e.g. the end of each
             cycle of warm restarts, for a snapshot ensemble). A run that diverges keeps only
             the snapshots taken before.
+        make_model: builds the model, called as ``make_model(seed=seed)`` (64 inputs, 10
+            logits), e.g. ``functools.partial(make_deep_mlp, (256, 256, 256))``; ``None``
+            (default): ``make_mlp(hidden, seed=seed)``. ``hidden`` is ignored when it is given.
 
     Returns:
         A :class:`TrainResult`.
@@ -443,7 +496,7 @@ def train(
     diverged = False
     snap_at = _check_snapshot_steps(snapshot_steps, epochs * per_epoch)
     snapshots: dict[int, dict[str, torch.Tensor]] | None = {} if snap_at else None
-    model = make_mlp(hidden, seed=seed)
+    model = _build_model(make_model, hidden, seed)
     with _deterministic(seed), _progress_bar(epochs, progress) as bar:
         order_rng = torch.Generator().manual_seed(seed)
         optimizer = make_optimizer(model.parameters())
