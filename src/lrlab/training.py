@@ -40,10 +40,10 @@ from lrlab._checks import check_choice, check_int, check_real
 __all__ = [
     "Budget",
     "Digits",
-    "ensemble_metrics",
     "QuadraticBowl",
     "SurfaceRun",
     "TrainResult",
+    "ensemble_metrics",
     "final_metrics",
     "load_digits",
     "make_deep_mlp",
