@@ -433,8 +433,9 @@ class CosineAnnealingWarmRestarts(LRScheduler):
 
     Equals ``torch.optim.lr_scheduler.CosineAnnealingWarmRestarts``; the lr is
     :func:`lrlab.schedules.cosine_annealing_warm_restarts` ``(epoch, base_lr, T_0, T_mult,
-    eta_min)``. As in PyTorch, ``step(epoch)`` accepts a fractional epoch (step per batch with
-    ``epoch + i / iters``), and a later ``step()`` without argument goes on one epoch from there
+    eta_min)``. As in PyTorch, ``step(epoch)`` accepts a fractional epoch (per batch,
+    ``step(epoch + (i + 1) / iters)`` after the ``i``-th batch's update: PyTorch's documented
+    ``epoch + i / iters`` runs one batch late), and a later ``step()`` without argument goes on one epoch from there
     (after ``step(2.5)``, ``step()`` goes to 3.5; ``last_epoch`` is the floor, 3).
 
     Args:

@@ -318,7 +318,8 @@ def cosine_annealing_warm_restarts(
     :math:`T_0 (T_{mult}^{\,i} - 1)/(T_{mult} - 1)` (at :math:`i T_0` when :math:`T_{mult} = 1`).
     Equals ``torch.optim.lr_scheduler.CosineAnnealingWarmRestarts``: integer steps give what
     successive ``scheduler.step()`` calls give, fractional steps what ``scheduler.step(epoch)``
-    gives (stepping per batch with ``epoch + i / iters``).
+    gives: stepped per batch, ``scheduler.step(epoch + (i + 1) / iters)`` after the ``i``-th
+    batch's ``optimizer.step()`` (PyTorch's documented ``epoch + i / iters`` runs one batch late).
 
     Args:
         step: the step or (fractional) epoch :math:`t \ge 0`: a number or an array.
