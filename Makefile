@@ -9,6 +9,8 @@ STAMP  := $(VENV)/.installed
 # nbval and the book run notebooks with the venv's kernel, never one from elsewhere.
 export JUPYTER_PATH := $(abspath $(VENV))/share/jupyter
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# Progress bars print their final line only (the book's renderer would show every update).
+export LRLAB_PROGRESS_INTERVAL := 3600
 
 .PHONY: all venv assets browser browser-tests test unit notebooks book check-exercises exercises bench slides clean
 

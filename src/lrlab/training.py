@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import math
+import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -88,13 +89,17 @@ def _progress_bar(total: int, progress: bool | str, unit: str = "it") -> Iterato
     """A tqdm bar (labelled by ``progress`` when it is a string) that leaves one final line.
 
     A run shorter than a second prints only its final state: a saved notebook (and the book)
-    then shows one line per bar, not a "0%" line above it. Longer runs update twice a second.
+    then shows one line per bar, not a "0%" line above it. Longer runs update twice a second,
+    or every ``LRLAB_PROGRESS_INTERVAL`` seconds when that environment variable is set: the
+    Makefile sets it high for the book and nbval, whose renderers would otherwise print every
+    update of a bar on a line of its own.
     """
     from tqdm import tqdm
 
     label = progress if isinstance(progress, str) else None
+    interval = float(os.environ.get("LRLAB_PROGRESS_INTERVAL", 0.5))
     bar = tqdm(total=total, desc=label, disable=not progress, leave=True, delay=1.0,
-               mininterval=0.5, ncols=72, ascii=True, unit=unit)
+               mininterval=interval, ncols=72, ascii=True, unit=unit)
     try:
         yield bar
     finally:
