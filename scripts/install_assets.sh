@@ -7,7 +7,9 @@
 #      mathjax/        tex-mml-chtml.js, its fonts and the components it loads on demand
 #      requirejs/      require.js (the AMD loader the widget manager needs)
 #      html-manager/   embed-amd.js (renders saved ipywidgets state) and its icon fonts
-#    The book loads only MathJax (see _config.yml); the widget manager is for the slides.
+#      reveal.js/      the slide decks' reveal.js: dist/ (script, CSS, themes and their fonts)
+#                      and the speaker-notes plugin (scripts/make_slides.py copies it next to the decks)
+#    The book loads only MathJax (see _config.yml); the slides load MathJax and reveal.js.
 #
 # Idempotent: when web/package*.json and this script are unchanged since the last run, it
 # does nothing (a stamp holds their hash). Needs node and npm (and the npm registry on a fresh clone).
@@ -61,7 +63,16 @@ hm=$nm/@jupyter-widgets/html-manager/dist
 mkdir -p "$tmp/npm/html-manager"
 cp "$hm/embed-amd.js" "$hm"/*.woff2 "$hm"/*.woff "$hm"/*.ttf "$hm"/*.eot "$hm"/*.svg "$tmp/npm/html-manager/"
 
-for pkg in mathjax requirejs @jupyter-widgets/html-manager; do
+# reveal.js for the slides (scripts/make_slides.py): the UMD build, its CSS and themes (with the
+# fonts the themes reference), and the speaker-notes plugin.
+rv=$nm/reveal.js
+mkdir -p "$tmp/npm/reveal.js/dist" "$tmp/npm/reveal.js/plugin/notes"
+cp "$rv/dist/reveal.js" "$rv/dist/reveal.css" "$rv/dist/reset.css" "$tmp/npm/reveal.js/dist/"
+cp -r "$rv/dist/theme" "$tmp/npm/reveal.js/dist/"
+cp "$rv/plugin/notes/notes.js" "$tmp/npm/reveal.js/plugin/notes/"
+cp "$rv/LICENSE" "$tmp/npm/reveal.js/"
+
+for pkg in mathjax requirejs @jupyter-widgets/html-manager reveal.js; do
     node -e 'const p=require(process.argv[1]); console.log(`${p.name}@${p.version}`)' "$PWD/$nm/$pkg/package.json"
 done > "$tmp/npm/VERSIONS.txt"
 

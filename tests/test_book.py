@@ -135,6 +135,28 @@ def test_chapter_links_to_its_exercise(path):
     assert f"]({target})" in markdown_of(read(path)), f"{path.name} has no link to {target}"
 
 
+SLIDE_TYPES = {"slide", "subslide", "fragment", "skip", "notes", "-"}
+
+
+@pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
+def test_every_chapter_cell_has_slide_metadata(path):
+    """Lecture mode (scripts/make_slides.py): each cell says where it goes in the reveal.js deck."""
+    missing, bad = [], []
+    for index, cell in enumerate(read(path).cells):
+        kind = cell.metadata.get("slideshow", {}).get("slide_type")
+        if kind is None:
+            missing.append(index)
+        elif kind not in SLIDE_TYPES:
+            bad.append((index, kind))
+    assert not missing, (
+        f"{path.name}: cells {missing} have no slide metadata; add "
+        '"slideshow": {"slide_type": "slide" | "subslide" | "-" | "skip" | ...} to their metadata'
+    )
+    assert not bad, f"{path.name}: unknown slide types {bad}; use one of {sorted(SLIDE_TYPES)}"
+    first = read(path).cells[0].metadata["slideshow"]["slide_type"]
+    assert first == "slide", f"{path.name}: the first cell (the title) should start a slide, got {first!r}"
+
+
 # --- figures and citations -------------------------------------------------------------------------
 
 
@@ -281,3 +303,72 @@ def test_built_chapters_typeset_maths_with_the_local_mathjax():
         html = page.read_text(encoding="utf-8")
         assert re.search(r'<script[^>]+src="[./]*_static/npm/mathjax/tex-mml-chtml\.js', html), page.name
         assert "\\(" in html or "\\[" in html, f"{page.name}: no maths found"
+
+
+# --- book/_ext/lrlab_html.py: each inline script once per page ---------------------------------
+
+
+def test_inline_scripts_registered_twice_are_written_once():
+    from sphinx.builders.html._assets import _JavaScript
+
+    spec = importlib.util.spec_from_file_location("lrlab_html", ROOT / "book" / "_ext" / "lrlab_html.py")
+    lrlab_html = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(lrlab_html)
+    thebe = 'const THEBE_JS_URL = "x"'
+    scripts = [
+        _JavaScript("_static/doctools.js", priority=200),
+        _JavaScript(None, body=thebe, priority=500),  # as the extension registered it
+        _JavaScript("_static/sphinx-thebe.js", priority=500, **{"async": "async"}),
+        _JavaScript("", body=thebe, priority=500),  # as Sphinx 7.4 re-adds it before writing
+        _JavaScript("", body="let other = 1", priority=500),
+    ]
+    context = {"script_files": scripts}
+    lrlab_html.drop_duplicate_scripts(None, "index", "page.html", context, None)
+    assert context["script_files"] is scripts  # the builder's own list, edited in place
+    assert [getattr(s, "attributes", {}).get("body") for s in scripts] == [None, thebe, None, "let other = 1"]
+
+
+def test_config_loads_the_script_deduplicating_extension():
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]
+    assert config["local_extensions"]["lrlab_html"] == "book/_ext"
+    assert (ROOT / "book" / "_ext" / "lrlab_html.py").is_file()
+
+
+# --- the instructor's guide ----------------------------------------------------------------------
+
+INSTRUCTOR = ROOT / "book" / "instructor.md"
+
+
+def instructor_sections() -> dict[int, str]:
+    """The lecture plans of book/instructor.md, headed "N. <title>", by N (each up to the next heading)."""
+    text = INSTRUCTOR.read_text(encoding="utf-8")
+    sections = {}
+    for chunk in re.split(r"^(?=#{1,3} )", text, flags=re.MULTILINE):
+        match = re.match(r"#{2,3} (\d+)\. ", chunk)
+        if match:
+            sections[int(match.group(1))] = chunk
+    return sections
+
+
+@pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
+def test_instructor_guide_has_a_lecture_plan_for_every_chapter(path):
+    number = int(path.name[:2])
+    section = instructor_sections().get(number)
+    assert section is not None, (
+        f"book/instructor.md has no lecture plan for {path.name}: add a section '### {number}. <its title>'")
+    assert f"../notebooks/{path.stem}" in section, (
+        f"book/instructor.md: the section for chapter {number} does not link to ../notebooks/{path.stem}")
+
+
+@pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
+def test_instructor_guide_names_only_sections_the_chapter_has(path):
+    """A plan's "run live" column names cells by the heading of their section, in italics."""
+    section = instructor_sections().get(int(path.name[:2]))
+    if section is None:
+        pytest.skip("no lecture plan for this chapter (the test above fails)")
+    headings = set(re.findall(r"^#{2,3} +(.+?)\s*$", markdown_of(read(path)), flags=re.MULTILINE))
+    rows = [line.split("|") for line in section.splitlines() if re.match(r"\|\s*\d+\s*\|", line)]
+    named = [name for row in rows if len(row) > 3 for name in re.findall(r"\*([^*]+)\*", row[3])]
+    assert named, f"book/instructor.md: the plan for {path.name} names no section to run live"
+    missing = [name for name in named if name not in headings]
+    assert not missing, f"book/instructor.md names sections that {path.name} does not have: {missing}"

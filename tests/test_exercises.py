@@ -109,7 +109,11 @@ def test_exercise_contains_no_solution_code(path):
             assert cell.outputs == [] and cell.execution_count is None
             assert "nbval-ignore-output" in cell.metadata["tags"]
     code = "\n".join(c.source for c in exercise.cells if c.cell_type == "code")
-    assert code.count("raise NotImplementedError()") == make_exercises.solution_blocks(solution)
+    markdown = "\n".join(c.source for c in exercise.cells if c.cell_type == "markdown")
+    # A code block becomes `raise NotImplementedError()`, a markdown block (a written answer)
+    # "YOUR ANSWER HERE".
+    stubs = code.count("raise NotImplementedError()") + markdown.count(make_exercises.MARKDOWN_STUB)
+    assert stubs == make_exercises.solution_blocks(solution)
 
 
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)

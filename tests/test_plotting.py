@@ -179,3 +179,51 @@ def test_plot_range_test_without_raw_curve_or_stop():
 def test_plot_range_test_rejects_bad_input(result, suggestions, match):
     with pytest.raises(ValueError, match=match):
         plot_range_test(result, suggestions)
+
+
+# --- plot_comparison: mean ± std of one metric per configuration ---------------------------------
+
+from lrlab.plotting import plot_comparison  # noqa: E402
+
+
+def _metrics():
+    return {"constant": {"test_loss": 0.17, "test_loss_std": 0.002},
+            "cosine": {"test_loss": 0.16, "test_loss_std": 0.001},
+            "diverged": {"test_loss": float("nan"), "test_loss_std": float("nan")},
+            "step": {"test_loss": 0.165, "test_loss_std": 0.004}}
+
+
+def test_plot_comparison_sorts_best_first_and_draws_each_mean_and_spread():
+    fig = plot_comparison(_metrics(), "test_loss", baseline="constant", title="race")
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_yticklabels()]
+    assert labels == ["cosine", "step", "constant", "diverged"]  # top to bottom
+    assert list(ax.get_yticks()) == [3, 2, 1, 0]
+    (dots, *_), = [c.lines for c in ax.containers]
+    np.testing.assert_allclose(np.asarray(dots.get_xdata(), dtype=float), [0.16, 0.165, 0.17])
+    np.testing.assert_allclose(np.asarray(dots.get_ydata(), dtype=float), [3, 2, 1])
+    bars = ax.containers[0].lines[2][0].get_segments()
+    np.testing.assert_allclose([seg[:, 0] for seg in bars],
+                               [[0.159, 0.161], [0.161, 0.169], [0.168, 0.172]])
+    baseline = [line for line in ax.lines if line.get_linestyle() == "--"]
+    assert len(baseline) == 1 and baseline[0].get_xdata()[0] == 0.17
+    assert "diverged" in [t.get_text() for t in ax.texts]
+    assert ax.get_title() == "race" and ax.get_xlabel() == "test loss"
+
+
+def test_plot_comparison_puts_the_highest_first_for_an_accuracy():
+    metrics = {"a": {"test_acc": 0.95}, "b": {"test_acc": 0.97}}
+    fig = plot_comparison(metrics, "test_acc", best="max")
+    assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["b", "a"]
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"metrics": {}}, "metrics"),
+    ({"metrics": {"a": {"val_loss": 0.1}}}, "test_loss"),
+    ({"best": "lowest"}, "best"),
+    ({"baseline": "nope"}, "baseline"),
+])
+def test_plot_comparison_rejects_bad_input(kwargs, match):
+    args = {"metrics": _metrics(), "key": "test_loss", **kwargs}
+    with pytest.raises(ValueError, match=match):
+        plot_comparison(args.pop("metrics"), **args)

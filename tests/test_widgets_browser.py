@@ -2,7 +2,8 @@
 
 Each page is served from 127.0.0.1; a slider is moved as a reader would, and the drawn SVG path
 is read back and compared with the schedule's own values for the new parameter. Any request to
-another host, and any console error, fails the test. Screenshots go to /tmp/lrlab_*.png.
+another host, and any console error, fails the test. Screenshots go to /tmp/lrlab_*.png. The
+fixtures and helpers are shared with the other browser tests (tests/browser_utils.py).
 
 Without /usr/bin/chromium (``make browser`` installs it) the tests skip with the reason, unless
 LRLAB_REQUIRE_BROWSER=1 (set by .ci/run), where they fail.
@@ -10,34 +11,30 @@ LRLAB_REQUIRE_BROWSER=1 (set by .ci/run), where they fail.
 
 from __future__ import annotations
 
-import base64
 import functools
-import http.server
-import json
-import os
 import re
 import subprocess
 import sys
-import threading
-import urllib.parse
 from pathlib import Path
 
 import numpy as np
 import pytest
+from browser_utils import (  # noqa: F401 - browser and server are fixtures
+    Watched,
+    browser,
+    server,
+)
+from browser_utils import control as _control
+from browser_utils import drawn as _drawn
+from browser_utils import label as _label
+from browser_utils import set_range as _set_range
+from browser_utils import xs as _xs
 
 import lrlab
 from lrlab.widgets import explore
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 # The _config.yml settings (sphinx.config) that the book needs: drop the widget view so myst-nb
 # renders the static explorer, and load no widget manager from a CDN.
@@ -45,117 +42,6 @@ BOOK_CONFIG = {
     "nb_mime_priority_overrides": [["*", WIDGET_VIEW, None]],
     "nb_ipywidgets_js": {},
 }
-
-
-def _need(what: str, ok: bool) -> None:
-    if ok:
-        return
-    reason = f"{what}: run `make browser` (scripts/install_browser.sh)"
-    if os.environ.get("LRLAB_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"LRLAB_REQUIRE_BROWSER=1 but {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _need(f"no Chromium at {CHROMIUM}", os.access(CHROMIUM, os.X_OK))
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _need("the playwright package is not installed", False)
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A static file server on 127.0.0.1 over a temporary folder: yields (folder, base url)."""
-    root = tmp_path_factory.mktemp("site")
-    (root / "favicon.ico").write_bytes(b"")  # Chromium asks for it; a 404 would log a console error
-    handler = functools.partial(QuietHandler, directory=str(root))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield root, f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-
-
-class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
-class Watched:
-    """A page with every request and console error recorded."""
-
-    def __init__(self, browser, *, scripts: bool = True, block_other_hosts: bool = False):
-        self.context = browser.new_context(
-            viewport={"width": 760, "height": 900}, java_script_enabled=scripts
-        )
-        self.page = self.context.new_page()
-        self.requests: list[str] = []
-        self.errors: list[str] = []
-        self.page.on("request", lambda r: self.requests.append(r.url))
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        if block_other_hosts:
-            self.page.route(lambda url: not _local(url), lambda route: route.abort())
-
-    def other_hosts(self) -> list[str]:
-        return [u for u in self.requests if not _local(u)]
-
-    def close(self):
-        self.context.close()
-
-
-def _local(url: str) -> bool:
-    parts = urllib.parse.urlsplit(url)
-    return parts.scheme in ("data", "about", "blob") or parts.hostname == "127.0.0.1"
-
-
-def _drawn(page, root: str, layer: int = 0, kind: str = "lr") -> np.ndarray:
-    """The data values of a drawn path, read back through the SVG's data-frame."""
-    if page.locator(f"{root} svg.lrlab-plot").count():  # drawn by the script
-        frame = json.loads(page.get_attribute(f"{root} svg.lrlab-plot", "data-frame"))
-        d = page.get_attribute(f'{root} path[data-layer="{layer}"][data-kind="{kind}"]', "d")
-    else:  # the image shown until the script runs
-        src = page.get_attribute(f"{root} img.lrlab-still", "src")
-        svg = base64.b64decode(src.split(",", 1)[1]).decode()
-        frame = json.loads(re.search(r"data-frame='([^']*)'", svg).group(1))
-        d = re.search(rf'data-layer="{layer}" data-kind="{kind}" d="([^"]*)"', svg).group(1)
-    assert d, "the path is empty"
-    points = np.array(
-        [[float(v) for v in p.split(",")] for p in d.replace("M", "L").split("L")[1:]]
-    )
-    y0, y1, bottom, top = frame["panels"][kind]
-    return y0 + (points[:, 1] - bottom) / (top - bottom) * (y1 - y0), 0.051 * (y1 - y0) / abs(
-        bottom - top
-    )
-
-
-def _xs(page, root: str) -> np.ndarray:
-    return np.array(json.loads(page.text_content(f"{root} script.lrlab-data"))["x"])
-
-
-def _control(root: str, layer: int, index: int) -> str:
-    return f'{root} [data-layer="{layer}"][data-control="{index}"]'
-
-
-def _set_range(page, selector: str, index: int) -> None:
-    page.eval_on_selector(
-        selector,
-        "(el, k) => { el.value = String(k); el.dispatchEvent(new Event('input', {bubbles: true})); }",
-        index,
-    )
-
-
-def _label(page, selector: str) -> str:
-    return page.eval_on_selector(
-        selector, "el => el.parentNode.querySelector('output').textContent"
-    )
 
 
 def _write(folder: Path, name: str, body: str) -> str:

@@ -1,0 +1,39 @@
+"""Sphinx extension of the lrlab book: every inline script appears once on a page.
+
+Sphinx 7.4 writes twice each inline script (``app.add_js_file(None, body=...)``) that an extension
+registers after the builder is created: once as registered (named ``None``), and again when
+``StandaloneHTMLBuilder.prepare_writing`` re-adds every registered script, named ``''``, which
+does not compare equal to the first. sphinx-thebe registers ``const THEBE_JS_URL = ...`` that
+way, so every page of a Jupyter Book 1 site declares that constant twice and the browser logs
+"SyntaxError: Identifier 'THEBE_JS_URL' has already been declared" (the offline browser test,
+tests/test_site_browser.py, fails on it). Before each page is written, this drops the second
+copy of any script with the same name and attributes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _key(script: Any) -> tuple:
+    attributes = getattr(script, "attributes", {}) or {}
+    return (getattr(script, "filename", str(script)) or "",
+            tuple(sorted((k, str(v)) for k, v in attributes.items() if k != "priority")))
+
+
+def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> None:
+    scripts = context.get("script_files")
+    if not scripts:
+        return
+    seen, unique = set(), []
+    for script in scripts:
+        key = _key(script)
+        if key not in seen:
+            seen.add(key)
+            unique.append(script)
+    scripts[:] = unique  # the builder's own list: it restores it before the next page
+
+
+def setup(app) -> dict:
+    app.connect("html-page-context", drop_duplicate_scripts, priority=900)
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

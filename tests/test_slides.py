@@ -1,0 +1,135 @@
+"""Tests of scripts/make_slides.py (lecture mode): the MyST roles are rendered for a deck, the
+notebook is prepared as the decks need (no widget state, hidden cells out), and a built deck
+loads its scripts from the copies next to it, nothing from another host.
+
+The real-browser test of a deck is tests/test_slides_browser.py.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+make_slides = _load("make_slides")
+check_offline = _load("check_offline")
+
+BIB = {"he2016deep": ("He et al.", "2016"), "robbins1951stochastic": ("Robbins and Monro", "1951")}
+
+
+# --- the MyST roles ------------------------------------------------------------------------------
+
+
+def test_glue_is_replaced_by_the_formatted_value():
+    glued = {"lr": 0.125, "acc": 0.9712, "n": 43, "steps": [430, 645], "name": "cosine"}
+    text = ("lr {glue:text}`lr:.2f`, {glue:text}`acc:.1%` accuracy, {glue:text}`n` updates, "
+            "milestones {glue:text}`steps`, {glue}`name`")
+    assert make_slides.render_roles(text, glued, BIB) == (
+        "lr 0.12, 97.1% accuracy, 43 updates, milestones [430, 645], cosine")
+
+
+def test_a_glue_that_was_never_glued_is_an_error_naming_it():
+    with pytest.raises(ValueError, match="ch9_missing"):
+        make_slides.render_roles("{glue:text}`ch9_missing:.3f`", {}, BIB)
+
+
+def test_citations_are_author_year_as_in_the_book():
+    render = lambda text: make_slides.render_roles(text, {}, BIB)  # noqa: E731
+    assert render("see {cite}`he2016deep`") == "see (He et al., 2016)"
+    assert render("{cite:p}`he2016deep, robbins1951stochastic`") == (
+        "(He et al., 2016; Robbins and Monro, 1951)")
+    assert render("{cite:t}`robbins1951stochastic` showed") == "Robbins and Monro (1951) showed"
+    assert render("{cite}`unknown2020`") == "(unknown2020, )"
+
+
+def test_doc_links_become_their_names_and_math_is_left_alone():
+    text = "{doc}`01_step_decay`, {doc}`../book/bibliography`, {doc}`the setup <../book/setup>`, $\\eta_t$"
+    assert make_slides.render_roles(text, {}, BIB) == "01_step_decay, bibliography, the setup, $\\eta_t$"
+
+
+def test_bibliography_labels_come_from_the_bib_file():
+    labels = make_slides.bib_labels()
+    assert labels["he2016deep"] == ("He et al.", "2016")
+    assert labels["robbins1951stochastic"] == ("Robbins and Monro", "1951")
+    assert labels["hagele2024scaling"] == ("Hägele et al.", "2024")  # {\"a} is ä
+    keys = set(re.findall(r"^@\w+\{([^,\s]+),", (ROOT / "book" / "references.bib").read_text(),
+                          flags=re.MULTILINE))
+    assert set(labels) == keys
+
+
+# --- preparing a notebook ------------------------------------------------------------------------
+
+
+def _notebook() -> nbformat.NotebookNode:
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
+    glue = nbformat.v4.new_code_cell('glue("lr", 0.125, display=False)', metadata={"tags": ["remove-cell"]})
+    glue.outputs = [nbformat.v4.new_output(
+        "display_data", data={"application/papermill.record/text/plain": "0.125"},
+        metadata={"scrapbook": {"name": "lr", "mime_prefix": "application/papermill.record/"}})]
+    figure = nbformat.v4.new_code_cell("# NBVAL_IGNORE_OUTPUT\nplot()", metadata={"tags": ["hide-input"]})
+    figure.outputs = [nbformat.v4.new_output("display_data", data={"text/plain": "<figure>"})]
+    nb.cells = [
+        nbformat.v4.new_markdown_cell("# Title\n\nThe lr is {glue:text}`lr:.3f` {cite}`he2016deep`."),
+        glue,
+        figure,
+        nbformat.v4.new_code_cell("# NBVAL_IGNORE_OUTPUT\nexplore()\n"),
+    ]
+    return nb
+
+
+def test_prepare_drops_widget_state_hidden_cells_and_nbval_markers():
+    original = _notebook()
+    nb = make_slides.prepare(original, BIB)
+    assert "widgets" not in nb.metadata and "widgets" in original.metadata  # a copy
+    assert [c.cell_type for c in nb.cells] == ["markdown", "code", "code"]  # remove-cell gone
+    assert nb.cells[0].source == "# Title\n\nThe lr is 0.125 (He et al., 2016)."
+    assert nb.cells[1].metadata["transient"] == {"remove_source": True}  # hide-input: output only
+    assert nb.cells[1].outputs and "NBVAL" not in nb.cells[1].source
+    assert nb.cells[2].source == "explore()\n"
+
+
+# --- a deck --------------------------------------------------------------------------------------
+
+
+def _vendor_or_skip() -> None:
+    missing = [n for n in make_slides.VENDORED if not (make_slides.VENDOR / n).is_dir()]
+    if missing:
+        pytest.skip(f"{missing} not in book/_vendor/npm: run `make assets`")
+
+
+def test_a_deck_loads_its_scripts_from_the_copies_next_to_it(tmp_path):
+    _vendor_or_skip()
+    nb = _notebook()
+    nb.cells[0].metadata["slideshow"] = {"slide_type": "slide"}
+    nb.cells[0].source += "\n\n$$\\eta_t = \\eta_0 \\gamma^t$$"
+    path = tmp_path / "00_demo.ipynb"
+    nbformat.write(nb, path)
+    out = tmp_path / "slides"
+    assert make_slides.main([str(path), "--out", str(out)]) == 0
+    deck = (out / "00_demo.slides.html").read_text()
+    assert check_offline.external_resources(deck) == []
+    assert check_offline.check_site(out) == {}
+    scripts = re.findall(r'<script[^>]+src="([^"]+)"', deck)
+    assert scripts == ["_vendor/mathjax/tex-mml-chtml.js", "_vendor/reveal.js/dist/reveal.js",
+                       "_vendor/reveal.js/plugin/notes/notes.js"]
+    assert all((out / s).is_file() for s in scripts)
+    styles = re.findall(r'<link[^>]+href="([^"]+)"', deck)
+    assert all(s.startswith(("_vendor/", "data:")) for s in styles), styles
+    assert all((out / s).is_file() for s in styles if s.startswith("_vendor/"))
+    assert "0.125" in deck and "{glue" not in deck and "(He et al., 2016)" in deck
+    assert "require.js" not in deck and "jquery" not in deck.lower() and "mermaid" not in deck
+    assert '<a href="00_demo.slides.html">Title</a>' in (out / "index.html").read_text()
