@@ -122,9 +122,9 @@ def _power(base: float, exponent: np.ndarray) -> np.ndarray:
     return np.exp(exponent * math.log(base))
 
 
-def _warmup_factor(t: np.ndarray, num_warmup_steps: int, floor: float = 1) -> np.ndarray:
-    """``t / max(floor, W)``: transformers' linear warmup from 0 (exactly 0 at step 0)."""
-    return t / max(floor, num_warmup_steps)
+def _warmup_factor(t: np.ndarray, num_warmup_steps: int) -> np.ndarray:
+    """``t / max(1, W)``: transformers' linear warmup from 0 (exactly 0 at step 0)."""
+    return t / max(1, num_warmup_steps)
 
 
 def _check_warmup_training(num_warmup_steps: Any, num_training_steps: Any) -> tuple[int, int]:
@@ -765,7 +765,7 @@ def constant_schedule_with_warmup(step: Steps, base_lr: float, num_warmup_steps:
     t, scalar = _steps(step)
     base_lr = check_lr("base_lr", base_lr)
     warmup = check_int("num_warmup_steps", num_warmup_steps, 0)
-    return _out(base_lr * np.where(t < warmup, _warmup_factor(t, warmup, 1.0), 1.0), scalar)
+    return _out(base_lr * np.where(t < warmup, _warmup_factor(t, warmup), 1.0), scalar)
 
 
 def inverse_sqrt_schedule(
@@ -874,7 +874,7 @@ def warmup_stable_decay(
     check_choice("warmup_type", warmup_type, _WSD_SHAPES)
     num_cycles = check_real("num_cycles", num_cycles, low=0.0, low_open=True)
 
-    p_warm = np.clip(t / max(1, warmup), 0.0, 1.0)
+    p_warm = np.clip(_warmup_factor(t, warmup), 0.0, 1.0)
     if warmup_type == "linear":
         w = p_warm
     elif warmup_type == "cosine":
