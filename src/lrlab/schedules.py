@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from . import _runs
 from ._checks import (
     check_choice,
     check_int,
@@ -143,6 +144,7 @@ def _check_warmup_training(num_warmup_steps: Any, num_training_steps: Any) -> tu
 # --------------------------------------------------------------------------------------------
 
 
+@_runs.on_runs(_runs.step_lr)
 def step_lr(step: Steps, base_lr: float, step_size: int, gamma: float = 0.1):
     r"""Multiply the learning rate by ``gamma`` every ``step_size`` steps.
 
@@ -176,6 +178,7 @@ def step_lr(step: Steps, base_lr: float, step_size: int, gamma: float = 0.1):
     return _out(base_lr * _power(gamma, np.floor_divide(t, step_size)), scalar)
 
 
+@_runs.on_runs(_runs.multistep_lr)
 def multistep_lr(step: Steps, base_lr: float, milestones: Sequence[int], gamma: float = 0.1):
     r"""Multiply the learning rate by ``gamma`` at each milestone.
 
@@ -211,6 +214,7 @@ def multistep_lr(step: Steps, base_lr: float, milestones: Sequence[int], gamma: 
     return _out(base_lr * _power(gamma, passed), scalar)
 
 
+@_runs.on_runs(_runs.exponential_lr)
 def exponential_lr(step: Steps, base_lr: float, gamma: float):
     r"""Multiply the learning rate by ``gamma`` every step.
 
@@ -252,6 +256,7 @@ def _cosine(eta_min: float, base_lr: float, position: np.ndarray, period: Any) -
     return eta_min + (base_lr - eta_min) * (1 + np.cos(np.pi * position / period)) / 2
 
 
+@_runs.on_runs(_runs.cosine_annealing_lr)
 def cosine_annealing_lr(step: Steps, base_lr: float, T_max: int, eta_min: float = 0.0):
     r"""Anneal the learning rate along half a cosine from ``base_lr`` to ``eta_min``.
 
@@ -303,6 +308,7 @@ def _restart_position(t: np.ndarray, T_0: int, T_mult: int) -> tuple[np.ndarray,
     return t - np.asarray(starts)[cycle], np.asarray(lengths)[cycle]
 
 
+@_runs.on_runs(_runs.cosine_annealing_warm_restarts)
 def cosine_annealing_warm_restarts(
     step: Steps, base_lr: float, T_0: int, T_mult: int = 1, eta_min: float = 0.0
 ):
@@ -502,6 +508,7 @@ def reduce_lr_on_plateau(
 # --------------------------------------------------------------------------------------------
 
 
+@_runs.on_runs(_runs.linear_schedule_with_warmup)
 def linear_schedule_with_warmup(
     step: Steps, base_lr: float, num_warmup_steps: int, num_training_steps: int
 ):
@@ -544,6 +551,7 @@ def _cosine_factor(progress: np.ndarray, num_cycles: float) -> np.ndarray:
     return 0.5 * (1.0 + np.cos(math.pi * num_cycles * 2.0 * progress))
 
 
+@_runs.on_runs(_runs.cosine_schedule_with_warmup)
 def cosine_schedule_with_warmup(
     step: Steps,
     base_lr: float,
@@ -589,6 +597,7 @@ def cosine_schedule_with_warmup(
     return _out(base_lr * np.where(t < warmup, _warmup_factor(t, warmup), decay), scalar)
 
 
+@_runs.on_runs(_runs.cosine_with_hard_restarts_schedule_with_warmup)
 def cosine_with_hard_restarts_schedule_with_warmup(
     step: Steps,
     base_lr: float,
@@ -635,6 +644,7 @@ def cosine_with_hard_restarts_schedule_with_warmup(
     return _out(base_lr * np.where(t < warmup, _warmup_factor(t, warmup), decay), scalar)
 
 
+@_runs.on_runs(_runs.cosine_with_min_lr_schedule_with_warmup)
 def cosine_with_min_lr_schedule_with_warmup(
     step: Steps,
     base_lr: float,
@@ -681,6 +691,7 @@ def cosine_with_min_lr_schedule_with_warmup(
     return _out(base_lr * np.where(t < warmup, _warmup_factor(t, warmup), decay), scalar)
 
 
+@_runs.on_runs(_runs.polynomial_decay_schedule_with_warmup)
 def polynomial_decay_schedule_with_warmup(
     step: Steps,
     base_lr: float,
@@ -739,6 +750,7 @@ def polynomial_decay_schedule_with_warmup(
     return _out(base_lr * factor, scalar)
 
 
+@_runs.on_runs(_runs.constant_schedule_with_warmup)
 def constant_schedule_with_warmup(step: Steps, base_lr: float, num_warmup_steps: int):
     r"""Linear warmup from 0 to ``base_lr`` over ``num_warmup_steps``, then constant.
 
@@ -768,6 +780,7 @@ def constant_schedule_with_warmup(step: Steps, base_lr: float, num_warmup_steps:
     return _out(base_lr * np.where(t < warmup, _warmup_factor(t, warmup), 1.0), scalar)
 
 
+@_runs.on_runs(_runs.inverse_sqrt_schedule)
 def inverse_sqrt_schedule(
     step: Steps, base_lr: float, num_warmup_steps: int, timescale: int | None = None
 ):
@@ -813,6 +826,7 @@ def inverse_sqrt_schedule(
 _WSD_SHAPES = ("linear", "cosine", "1-sqrt")
 
 
+@_runs.on_runs(_runs.warmup_stable_decay)
 def warmup_stable_decay(
     step: Steps,
     base_lr: float,
@@ -933,6 +947,7 @@ def _cyclic_shape(
     return height, amplitude, scalar
 
 
+@_runs.on_runs(_runs.cyclic_lr)
 def cyclic_lr(
     step: Steps,
     base_lr: float,
@@ -983,6 +998,7 @@ def cyclic_lr(
     return _out(base_lr + (max_lr - base_lr) * height * amplitude, scalar)
 
 
+@_runs.on_runs(_runs.cyclic_momentum)
 def cyclic_momentum(
     step: Steps,
     step_size_up: int = 2000,
@@ -1050,6 +1066,7 @@ def _one_cycle_ends(total_steps: Any, pct_start: Any, three_phase: bool) -> tupl
     return total, ends
 
 
+@_runs.on_runs(_runs.one_cycle_curve)
 def _one_cycle_curve(
     step: Steps,
     total_steps: Any,
@@ -1081,6 +1098,7 @@ def _one_cycle_curve(
     return _out(values, scalar)
 
 
+@_runs.on_runs(_runs.passes_run_on)
 def one_cycle_lr(
     step: Steps,
     max_lr: float,
@@ -1142,6 +1160,7 @@ def one_cycle_lr(
     )
 
 
+@_runs.on_runs(_runs.passes_run_on)
 def one_cycle_momentum(
     step: Steps,
     total_steps: int,
@@ -1191,6 +1210,7 @@ def one_cycle_momentum(
 # --------------------------------------------------------------------------------------------
 
 
+@_runs.on_runs(_runs.passes_run_on)
 def lambda_lr(step: Steps, base_lr: float, lr_lambda: Callable[[Any], float]):
     r"""``base_lr`` times a factor you give as a function of the step: the universal schedule.
 
@@ -1266,6 +1286,7 @@ def sequential(
         raise ValueError(f"milestones must be strictly increasing, got {marks!r}")
     offsets = [0, *marks]
 
+    @_runs.on_runs(_runs.sequential(pieces, marks))
     def schedule(step: Steps) -> float | np.ndarray:
         t, scalar = _steps(step)
         flat = t.reshape(-1)
