@@ -389,3 +389,20 @@ def test_the_step_and_ramp_tables_grow_and_stay_read_only():
     assert _runs.consecutive(10, 20).tolist() == list(range(10, 20))
     with pytest.raises(ValueError):
         _runs.consecutive(0, 5)[0] = 3
+
+
+@pytest.mark.parametrize(
+    "T_0, T_mult, run",
+    [
+        (1000, 2, range(0, 100_000)),  # shorter cycles read from the longest, every 2**k-th value
+        (10, 10, range(0, 200_000)),  # the longest cycle (10**6) dwarfs the run: cycle by cycle
+        (7, 3, range(500, 4000)),  # from inside a cycle
+        (300, 2, range(400, 800)),  # inside one cycle
+        (30, 1, range(0, 10_000)),  # every cycle alike: one, tiled
+        (30, 1, range(45, 60)),
+    ],
+)
+def test_warm_restart_curves_on_both_sides_of_every_branch(T_0, T_mult, run):
+    fn = schedules.cosine_annealing_warm_restarts
+    slow = fn(np.arange(run.start, run.stop), 0.2, T_0, T_mult, 0.01)
+    assert_close(fn.curve(run, 0.2, T_0, T_mult, 0.01), slow, f"{T_0}, {T_mult}, {run}", peak=0.2)

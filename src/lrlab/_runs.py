@@ -297,13 +297,23 @@ def cosine_annealing_warm_restarts(definition, t, base_lr, T_0, T_mult=1, eta_mi
         [min(a + longest, last + 1) - max(a, first)]
         + [(n - 1) * (longest // n) + 1 for _, n in cycles[:-1]]
     )
-    out, half = _buffer(lo + need), (base_lr - eta_min) / 2
-    cos_run(out, lo, need, math.pi * (max(a, first) - a) / longest, math.pi / longest, half,
-            eta_min + half)  # fmt: skip
-    table = out[lo - (max(a, first) - a) :] if a >= first else None
+    half = (base_lr - eta_min) / 2
+    if need > 2 * t.size:  # the longest cycle is far longer than the run: each cycle on its own
+        out, segments = _buffer(t.size), []
+        for b, n in cycles:
+            start, stop = max(b, first), min(b + n, last + 1)
+            x0, dx = math.pi * (start - b) / n, math.pi / n
+            segments.append((start - first, stop - start, x0, dx, half, eta_min + half))
+        cos_runs(out, segments)
+        return out[: t.size]
+    out = _buffer(lo + need)
+    x0, dx = math.pi * (max(a, first) - a) / longest, math.pi / longest
+    cos_run(out, lo, need, x0, dx, half, eta_min + half)
+    table = out[lo:]  # position 0 of the longest cycle, when the run meets several cycles
     for b, n in cycles[:-1]:
         start, stop, stride = max(b, first), min(b + n, last + 1), longest // n
-        out[start - first : stop - first] = table[(start - b) * stride : (stop - b - 1) * stride + 1 : stride]
+        positions = slice((start - b) * stride, (stop - b - 1) * stride + 1, stride)
+        out[start - first : stop - first] = table[positions]
     return out[: t.size]
 
 
