@@ -72,7 +72,9 @@ def on_runs(kernel: Callable[..., Any]) -> Callable[[Callable[..., Any]], Callab
     over the steps ``0 .. n - 1``: the values of ``schedule(np.arange(n), *args, **kwargs)`` to a
     few units in the last place, with far less work. Calling the schedule itself is unchanged: the
     definition, whatever the steps. The kernel takes ``(definition, run, *args, **kwargs)``: the
-    undecorated schedule, the run (int64) and the schedule's own arguments, already validated.
+    undecorated schedule, the run (int64) and the schedule's own arguments, already validated
+    (unless the kernel has ``validates_itself = True``: it calls the definition on the run, or
+    hands the run to schedules that validate their own arguments).
     """
 
     def decorate(definition: Callable[..., Any]) -> Callable[..., Any]:
@@ -81,7 +83,8 @@ def on_runs(kernel: Callable[..., Any]) -> Callable[[Callable[..., Any]], Callab
             run = as_run(step)
             if run is None:
                 return definition(step, *args, **kwargs)
-            definition(run[-1:], *args, **kwargs)  # invalid arguments raise here
+            if not getattr(kernel, "validates_itself", False):
+                definition(run[-1:], *args, **kwargs)  # invalid arguments raise here
             return kernel(definition, run, *args, **kwargs)
 
         def curve(steps: Any, *args: Any, **kwargs: Any) -> np.ndarray:
@@ -250,6 +253,9 @@ def passes_run_on(definition, t, *args, **kwargs):
     """The kernel of a schedule whose definition hands its steps to a decorated helper (the
     one-cycle pair) or to the reader's function (``lambda_lr``): the definition, on the run."""
     return definition(t, *args, **kwargs)
+
+
+passes_run_on.validates_itself = True  # type: ignore[attr-defined]
 
 
 def step_lr(definition, t, base_lr, step_size, gamma=0.1):
@@ -568,4 +574,5 @@ def sequential(pieces, marks):
                 out[lo:hi] = _call_vectorised(piece, local)
         return out
 
+    kernel.validates_itself = True  # the pieces do; a run of steps >= 0 needs no other check
     return kernel
