@@ -89,10 +89,11 @@ def _out(values: Any, scalar: bool) -> float | np.ndarray:
 
 def _call_elementwise(fn: Callable, t: np.ndarray) -> np.ndarray:
     """Call ``fn`` once per step (with a Python ``int`` where the step is whole)."""
-    flat = [
-        float(fn(int(v) if float(v).is_integer() else float(v))) for v in t.reshape(-1).tolist()
-    ]
-    return np.asarray(flat, dtype=np.float64).reshape(t.shape)
+    steps = t.reshape(-1).tolist()  # Python ints from an integer array, floats from a float one
+    if t.dtype.kind == "f":
+        steps = [int(v) if v.is_integer() else v for v in steps]
+    values = np.fromiter((float(fn(v)) for v in steps), dtype=np.float64, count=len(steps))
+    return values.reshape(t.shape)
 
 
 def _call_vectorised(fn: Callable, t: np.ndarray) -> np.ndarray:
