@@ -5,7 +5,9 @@ function here takes a Python number **or** a NumPy array of steps as its first a
 a ``float`` or an array of the same shape: ``s(np.arange(n))`` equals calling ``s`` one step at a
 time, without a Python loop over the steps. Nothing here holds state or imports torch; the
 drop-in schedulers (:mod:`lrlab.schedulers`), the slider explorers, the grader and the plots all
-call these functions, so each formula is written once.
+call these functions, so each formula is written once. To draw a whole curve, every schedule of the
+step also has a method ``curve``: ``s.curve(n, ...)`` is ``s(np.arange(n), ...)`` to a few units in
+the last place, computed with far less work (:mod:`lrlab._runs`).
 
 Each function equals, step for step, the production implementation named in its docstring
 (``torch.optim.lr_scheduler`` 2.13 or ``transformers``), which the test-suite checks over
