@@ -8,7 +8,7 @@ made of a few simple pieces. The kernels here compute those pieces in a few pass
 instead of one transcendental function per step (NumPy's float64 cosine costs far more per
 element than a multiplication; ``make bench`` measures what the kernels gain):
 
-* **a cosine of equally spaced angles** (:func:`cos_run`): write step ``i * m + j`` with
+* **a cosine of equally spaced angles** (:func:`cos_runs`): write step ``i * m + j`` with
   ``j < m``; by the angle-addition formula
   ``cos(x_i + y_j) = cos x_i cos y_j - sin x_i sin y_j``, so two tables of about ``sqrt(n)``
   cosines and sines and one ``(rows, 3) @ (3, m)`` matrix product give all ``n`` values;
@@ -39,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["on_runs", "as_run", "consecutive", "cos_runs", "cos_run", "geometric_run"]
+__all__ = ["on_runs", "as_run", "consecutive", "cos_runs", "geometric_run"]
 
 
 def as_run(step: Any) -> np.ndarray | None:
@@ -134,7 +134,7 @@ def _shape(n: int) -> tuple[int, int]:
 
 
 def _buffer(n: int) -> np.ndarray:
-    """Room for ``n`` values plus what a matrix product may write past them (see cos_run)."""
+    """Room for ``n`` values plus what a matrix product may write past them (see cos_runs)."""
     return np.empty(n + 2 * math.isqrt(n) + 4)
 
 
@@ -203,18 +203,11 @@ def cos_runs(out: np.ndarray, segments: list[tuple[int, int, float, float, float
                 out[i] = np.clip(out[i], low, high)
 
 
-def cos_run(
-    out: np.ndarray, lo: int, n: int, x0: float, dx: float, amp: float = 1.0, const: float = 0.0
-) -> None:
-    """``out[lo + i] = const + amp * cos(x0 + i * dx)`` for ``i < n``: one segment of cos_runs."""
-    cos_runs(out, [(lo, n, x0, dx, amp, const)])
-
-
 def geometric_run(out: np.ndarray, lo: int, n: int, log0: float, dlog: float, scale: float = 1.0):
     """Set ``out[lo + i]`` to ``scale * exp(log0 + i * dlog)`` for ``i = 0, ..., n - 1``.
 
     ``exp(a + b) = exp(a) * exp(b)``: an outer product of two tables of about ``sqrt(n)``
-    exponentials (may overwrite values past ``out[lo + n]``, as :func:`cos_run`). The product has
+    exponentials (may overwrite values past ``out[lo + n]``, as :func:`cos_runs`). The product has
     inner dimension 2, padded with zeros: NumPy hands it to BLAS, unlike an inner dimension of 1.
     """
     rows, columns = _shape(n)
@@ -242,6 +235,25 @@ def _blocks(definition: Callable[..., Any], t: np.ndarray, starts: np.ndarray, *
     firsts = np.concatenate([t[:1], starts])
     counts = np.diff(np.append(firsts, t[-1] + 1))
     return np.repeat(definition(firsts, *args), counts)
+
+
+def _half_cosine(lo, n, position, period, base_lr, eta_min):
+    """The segment of :func:`cos_runs` for ``schedules._cosine``: from ``base_lr`` at position 0
+    to ``eta_min`` at ``period``, its first value at ``position``."""
+    half, dx = (base_lr - eta_min) / 2, math.pi / period
+    return (lo, n, dx * position, dx, half, eta_min + half)
+
+
+def _cosine_factor(lo, n, progress_steps, span, num_cycles, base_lr, floor):
+    """The segment of :func:`cos_runs` for ``base_lr * (floor + (1 - floor) * factor)``, with
+    ``factor = schedules._cosine_factor(progress_steps / span, num_cycles)`` at its first value."""
+    half, dx = base_lr * (1.0 - floor) / 2, 2.0 * math.pi * num_cycles / span
+    return (lo, n, dx * progress_steps, dx, half, base_lr * floor + half)
+
+
+def _countdown(out, stop, first_step):
+    """``out[i] = stop - (first_step + i)``: the steps left until ``stop``, as floats."""
+    np.subtract(stop - first_step, _ramp(out.size), out=out)
 
 
 # --------------------------------------------------------------------------------------------
@@ -279,9 +291,9 @@ def cosine_annealing_lr(definition, t, base_lr, T_max, eta_min=0.0):
     if 2 * T_max < t.size:  # the cosine of pi * t / T_max repeats every 2 T_max steps
         first = cosine_annealing_lr(definition, t[: 2 * T_max], base_lr, T_max, eta_min)
         return np.resize(first, t.size)
-    out, half = _buffer(t.size), (base_lr - eta_min) / 2
+    out = _buffer(t.size)
     phase = int(t[0]) % (2 * T_max)
-    cos_run(out, 0, t.size, math.pi * phase / T_max, math.pi / T_max, half, eta_min + half)
+    cos_runs(out, [_half_cosine(0, t.size, phase, T_max, base_lr, eta_min)])
     return out[: t.size]
 
 
@@ -303,18 +315,15 @@ def cosine_annealing_warm_restarts(definition, t, base_lr, T_0, T_mult=1, eta_mi
         [min(a + longest, last + 1) - max(a, first)]
         + [(n - 1) * (longest // n) + 1 for _, n in cycles[:-1]]
     )
-    half = (base_lr - eta_min) / 2
     if need > 2 * t.size:  # the longest cycle is far longer than the run: each cycle on its own
         out, segments = _buffer(t.size), []
         for b, n in cycles:
             start, stop = max(b, first), min(b + n, last + 1)
-            x0, dx = math.pi * (start - b) / n, math.pi / n
-            segments.append((start - first, stop - start, x0, dx, half, eta_min + half))
+            segments.append(_half_cosine(start - first, stop - start, start - b, n, base_lr, eta_min))
         cos_runs(out, segments)
         return out[: t.size]
     out = _buffer(lo + need)
-    x0, dx = math.pi * (max(a, first) - a) / longest, math.pi / longest
-    cos_run(out, lo, need, x0, dx, half, eta_min + half)
+    cos_runs(out, [_half_cosine(lo, need, max(a, first) - a, longest, base_lr, eta_min)])
     table = out[lo:]  # position 0 of the longest cycle, when the run meets several cycles
     for b, n in cycles[:-1]:
         start, stop, stride = max(b, first), min(b + n, last + 1), longest // n
@@ -325,19 +334,16 @@ def cosine_annealing_warm_restarts(definition, t, base_lr, T_0, T_mult=1, eta_mi
 
 def _with_warmup(out, t, base_lr, num_warmup_steps):
     """``out[:n]`` with its warmup steps set to transformers' linear warmup."""
-    from .schedules import _warmup_factor
-
     w = _index(t, num_warmup_steps)
-    out[:w] = base_lr * _warmup_factor(t[:w], num_warmup_steps)
+    out[:w] = base_lr * schedules._warmup_factor(t[:w], num_warmup_steps)
     return out[: t.size]
 
 
 def _progress_cosine(t, base_lr, num_warmup_steps, num_training_steps, num_cycles, floor=0.0):
     """``base_lr * (floor + (1 - floor) * cosine factor of the progress)``, over the whole run."""
-    out = _buffer(t.size)
-    dx = 2.0 * math.pi * num_cycles / max(1, num_training_steps - num_warmup_steps)
-    half = base_lr * (1.0 - floor) / 2
-    cos_run(out, 0, t.size, dx * (int(t[0]) - num_warmup_steps), dx, half, base_lr * floor + half)
+    out, span = _buffer(t.size), max(1, num_training_steps - num_warmup_steps)
+    progress_steps = int(t[0]) - num_warmup_steps
+    cos_runs(out, [_cosine_factor(0, t.size, progress_steps, span, num_cycles, base_lr, floor)])
     return _with_warmup(out, t, base_lr, num_warmup_steps)
 
 
@@ -345,7 +351,7 @@ def linear_schedule_with_warmup(definition, t, base_lr, num_warmup_steps, num_tr
     out = np.empty(t.size)
     w = _index(t, num_warmup_steps)
     decay = out[w:]  # (T - t) / max(1, T - W) times base_lr, and 0 from step T on
-    np.subtract(num_training_steps - (int(t[0]) + w), _ramp(decay.size), out=decay)
+    _countdown(decay, num_training_steps, int(t[0]) + w)
     np.multiply(decay, base_lr / max(1, num_training_steps - num_warmup_steps), out=decay)
     out[_index(t, num_training_steps) :] = 0.0
     return _with_warmup(out, t, base_lr, num_warmup_steps)
@@ -403,7 +409,7 @@ def polynomial_decay_schedule_with_warmup(
     out = np.empty(t.size)
     w, e = _index(t, num_warmup_steps), _index(t, num_training_steps + 1)
     decay = out[w:e]  # (base_lr - lr_end) * ((T - t) / (T - W)) ** power + lr_end
-    np.subtract(num_training_steps - (int(t[0]) + w), _ramp(decay.size), out=decay)
+    _countdown(decay, num_training_steps, int(t[0]) + w)
     span, height = num_training_steps - num_warmup_steps, base_lr - lr_end
     if power == 1.0:
         np.multiply(decay, height / span, out=decay)
@@ -457,18 +463,15 @@ def warmup_stable_decay(
     d = _index(t, stable + num_decay_steps)
     out = _buffer(t.size)
     if warmup_type == "linear":
-        from .schedules import _warmup_factor
-
-        ramp_up = _warmup_factor(t[:w], num_warmup_steps) * (1.0 - min_lr_ratio) + min_lr_ratio
+        ramp_up = schedules._warmup_factor(t[:w], num_warmup_steps) * (1.0 - min_lr_ratio) + min_lr_ratio
         out[:w] = base_lr * np.maximum(0.0, ramp_up)
     else:
         out[:w] = definition(t[:w], base_lr, *args)
     out[w:s] = base_lr
     if decay_type == "cosine" and d > s:
-        dx = 2.0 * math.pi * num_cycles / max(1, num_decay_steps)
-        half = base_lr * (1.0 - min_lr_ratio) / 2
-        x0 = dx * (int(t[s]) - stable)
-        cos_run(out, s, d - s, x0, dx, half, base_lr * min_lr_ratio + half)
+        span, progress_steps = max(1, num_decay_steps), int(t[s]) - stable
+        segment = _cosine_factor(s, d - s, progress_steps, span, num_cycles, base_lr, min_lr_ratio)
+        cos_runs(out, [segment])
     else:
         out[s:d] = definition(t[s:d], base_lr, *args)
     out[d : t.size] = base_lr * min_lr_ratio
@@ -483,8 +486,6 @@ def _cyclic(t, step_size_up, step_size_down, mode, gamma, offset, scale):
     amplitude on the row (``triangular2``) or is ``gamma ** (row start) * gamma ** column``
     (``exp_range``), so one ``(cycles, 2) @ (2, period)`` product gives the run.
     """
-    from .schedules import _cyclic_shape, _power
-
     down = step_size_up if step_size_down is None else step_size_down
     period = float(step_size_up) + float(down)
     if not period.is_integer() or not 16 <= period <= t.size:
@@ -494,14 +495,14 @@ def _cyclic(t, step_size_up, step_size_down, mode, gamma, offset, scale):
     skip = first % period  # the rows start at the start of the run's first cycle
     cycle0, rows = first // period, -(-(skip + t.size) // period)
     steps = np.arange(first - skip, first - skip + period)
-    height, _, _ = _cyclic_shape(steps, step_size_up, step_size_down, "triangular", 1.0)
+    height, _, _ = schedules._cyclic_shape(steps, step_size_up, step_size_down, "triangular", 1.0)
     left, right = np.empty((rows, 2)), np.ones((2, period))
     left[:, 1] = offset
     np.multiply(height, scale, out=right[0])
     if mode == "triangular":
         left[:, 0] = 1.0
     elif mode == "triangular2":  # cycle number c + 1 halves the amplitude c times
-        left[:, 0] = _power(0.5, cycle0 + _ramp(rows))
+        left[:, 0] = schedules._power(0.5, cycle0 + _ramp(rows))
     else:
         log_gamma = math.log(gamma)
         left[:, 0] = np.exp(log_gamma * ((first - skip) + period * _ramp(rows)))
@@ -538,9 +539,7 @@ def cyclic_momentum(
 def one_cycle_curve(definition, t, total_steps, pct_start, anneal_strategy, three_phase, points,
                     phases):  # fmt: skip
     """``lrlab.schedules._one_cycle_curve`` on a run: phase by phase, in order."""
-    from .schedules import _one_cycle_ends
-
-    _, ends = _one_cycle_ends(total_steps, pct_start, three_phase)
+    _, ends = schedules._one_cycle_ends(total_steps, pct_start, three_phase)
     bounds = [0, *(_index(t, math.floor(end) + 1) for end in ends[:-1]), t.size]  # t <= end
     out, segments = _buffer(t.size), []
     begin = 0.0
@@ -561,8 +560,6 @@ def one_cycle_curve(definition, t, total_steps, pct_start, anneal_strategy, thre
 
 def sequential(pieces, marks):
     """The kernel of a :func:`lrlab.schedules.sequential` schedule: each piece on its slice."""
-    from .schedules import _call_vectorised
-
     offsets = [0, *marks]
 
     def kernel(definition, t):
@@ -571,8 +568,13 @@ def sequential(pieces, marks):
         for piece, offset, lo, hi in zip(pieces, offsets, bounds, bounds[1:]):
             if lo < hi:
                 local = consecutive(int(t[lo]) - offset, int(t[hi - 1]) - offset + 1)
-                out[lo:hi] = _call_vectorised(piece, local)
+                out[lo:hi] = schedules._call_vectorised(piece, local)
         return out
 
     kernel.validates_itself = True  # the pieces do; a run of steps >= 0 needs no other check
     return kernel
+
+
+# Last, so that either module can be imported first: ``schedules`` decorates its functions with
+# ``on_runs`` (defined above), and the kernels use its helpers when called, not when defined.
+from . import schedules  # noqa: E402
