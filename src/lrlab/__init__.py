@@ -35,6 +35,8 @@ from .schedules import (
     warmup_stable_decay,
 )
 
+from .seeding import seeds
+
 __version__ = "0.1.0"
 
 # Names served lazily from the modules that need torch (or ipywidgets): name -> module.
@@ -65,7 +67,8 @@ _LAZY = {
         "get_scheduler",
     )
 }
-_SUBMODULES = ("schedules", "schedulers", "widgets", "grading", "plotting", "training", "range_test")
+_SUBMODULES = ("schedules", "schedulers", "widgets", "grading", "plotting", "training", "range_test",
+               "seeding")
 
 __all__ = [
     "SCHEDULES",
@@ -86,6 +89,7 @@ __all__ = [
     "one_cycle_momentum",
     "polynomial_decay_schedule_with_warmup",
     "reduce_lr_on_plateau",
+    "seeds",
     "sequential",
     "step_lr",
     "warmup_stable_decay",

@@ -30,6 +30,7 @@ from .grading import (
     _not_attempted_report,
     _safe_repr,
 )
+from .seeding import seeds
 
 
 def _other(value, a, b):
@@ -511,10 +512,11 @@ LR_OF_LAST_UPDATE = NumericExercise(
 # ---- chapter 9 (09_capstone) -----------------------------------------------------------------
 
 # The constant lr that chapter 9's search picks on the validation set (the notebook checks that
-# its search still finds this value), and the seeds the grader trains with (none of the
-# notebook's, so that a schedule is judged on runs its author has not seen).
+# its search still finds this value), and where the seeds the grader trains with start (before
+# the LRLAB_SEED offset; none of the notebook's, so that a schedule is judged on runs its author
+# has not seen).
 CAPSTONE_BASELINE_LR = 0.14
-CAPSTONE_SEEDS = (100, 101, 102)
+CAPSTONE_FIRST_SEED, CAPSTONE_N_SEEDS = 100, 3
 _CHANCE_LOSS = math.log(10)  # the cross-entropy of a uniform guess among the 10 digits
 
 
@@ -524,27 +526,33 @@ class _BeatTheConstant(Exercise):
     The answer is a function of no argument returning ``(make_scheduler, lr)``: a function that
     builds a scheduler on the optimizer, and the optimizer's lr. Both the answer and the
     constant baseline are trained with :class:`lrlab.training.Budget` (the capstone's budget)
-    and ``CAPSTONE_SEEDS``; the answer passes when its mean final test loss is lower. Needs
+    and ``lrlab.seeds(CAPSTONE_N_SEEDS, first=CAPSTONE_FIRST_SEED)``; the answer passes when its mean final test loss is lower. Needs
     torch (imported when an answer is graded, not when lrlab is imported).
     """
 
     _NAMES = ("answer", "builds", "trains within the budget", "changes the lr",
               "beats the constant on the test set")
 
-    def __init__(self, exercise_id: str, *, baseline_lr: float, seeds: tuple[int, ...]):
+    def __init__(self, exercise_id: str, *, baseline_lr: float, first_seed: int, n_seeds: int):
         super().__init__(
             exercise_id,
             "Beat the tuned constant learning rate within chapter 9's budget: my_schedule() "
             "returns (make_scheduler, lr); the grader trains it with three new seeds and "
             "compares its test loss with the constant lr's.")
         self.baseline_lr = float(baseline_lr)
-        self.seeds = tuple(seeds)
-        self._baseline_runs = None
+        self.first_seed, self.n_seeds = first_seed, n_seeds
+        self._baseline_runs = {}
+
+    @property
+    def seeds(self) -> tuple[int, ...]:
+        """The grader's seeds, read when an answer is graded (``LRLAB_SEED`` shifts them)."""
+        return seeds(self.n_seeds, first=self.first_seed)
 
     def _baseline(self, budget):
-        if self._baseline_runs is None:  # the grader's own runs: computed once, not timed
-            self._baseline_runs = [budget.train(None, self.baseline_lr, seed=s) for s in self.seeds]
-        return self._baseline_runs
+        key = self.seeds
+        if key not in self._baseline_runs:  # the grader's own runs: computed once, not timed
+            self._baseline_runs[key] = [budget.train(None, self.baseline_lr, seed=s) for s in key]
+        return self._baseline_runs[key]
 
     def _report(self, checks, *, curve=None, notes=()):
         done = {c.name for c in checks}
@@ -681,7 +689,7 @@ class _BeatTheConstant(Exercise):
 
 
 BEAT_THE_CONSTANT = _BeatTheConstant("beat_the_constant", baseline_lr=CAPSTONE_BASELINE_LR,
-                                     seeds=CAPSTONE_SEEDS)
+                                     first_seed=CAPSTONE_FIRST_SEED, n_seeds=CAPSTONE_N_SEEDS)
 
 # ---- chapter 7 (07_cyclic) -------------------------------------------------------------------
 

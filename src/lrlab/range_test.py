@@ -56,6 +56,7 @@ from torch import nn
 
 from ._checks import check_choice, check_int, check_real
 from .training import Digits, _deterministic, load_digits, make_mlp
+from .seeding import seeds
 
 __all__ = [
     "SUGGESTIONS",
@@ -418,7 +419,7 @@ def lr_range_test(
     loss_fn: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] = nn.functional.cross_entropy,
     smooth: float = 0.98,
     diverge_factor: float | None = 4.0,
-    seed: int = 0,
+    seed: int | None = None,
 ) -> RangeTestResult:
     r"""Run an LR range test: train a fresh model while the lr sweeps exponentially upwards.
 
@@ -449,7 +450,8 @@ def lr_range_test(
         smooth: :math:`\beta \in [0, 1)` of the moving average (0: no smoothing).
         diverge_factor: stop when the smoothed loss exceeds this multiple (> 1) of its minimum;
             ``None`` never stops on that rule.
-        seed: seeds the model (by default), the minibatch order and torch's generator.
+        seed: seeds the model (by default), the minibatch order and torch's generator;
+            ``None`` (default): ``lrlab.seeds()[0]``, which ``LRLAB_SEED`` shifts.
 
     Returns:
         A :class:`RangeTestResult`.
@@ -479,7 +481,7 @@ def lr_range_test(
     beta = check_real("smooth", smooth, low=0.0, high=1.0, high_open=True)
     if diverge_factor is not None:
         diverge_factor = check_real("diverge_factor", diverge_factor, low=1.0, low_open=True)
-    seed = check_int("seed", seed, minimum=0)
+    seed = seeds()[0] if seed is None else check_int("seed", seed, minimum=0)
     x, y = _training_pair(data)
     batch = check_int("batch_size", batch_size, minimum=1)
     if batch > len(y):

@@ -37,6 +37,8 @@ import torch
 from torch import nn
 
 from lrlab._checks import check_choice, check_int, check_real
+from lrlab.seeding import seeds as _seeds
+from lrlab.stats import Comparison, compare
 
 __all__ = [
     "Budget",
@@ -44,6 +46,7 @@ __all__ = [
     "QuadraticBowl",
     "SurfaceRun",
     "TrainResult",
+    "compare_runs",
     "ensemble_metrics",
     "final_metrics",
     "load_digits",
@@ -191,7 +194,7 @@ class QuadraticBowl:
         *,
         start: tuple[float, float] = (-4.0, 1.5),
         steps: int = 30,
-        seed: int = 0,
+        seed: int | None = None,
     ) -> SurfaceRun:
         """Minimise the bowl from ``start`` with a torch optimizer, one scheduler step per step.
 
@@ -202,12 +205,14 @@ class QuadraticBowl:
                 ``optimizer.step()``.
             start: the initial point.
             steps: how many optimizer steps to take (>= 1).
-            seed: seeds the gradient noise.
+            seed: seeds the gradient noise; ``None`` (default): ``lrlab.seeds()[0]``, which
+                ``LRLAB_SEED`` shifts.
 
         Returns:
             A :class:`SurfaceRun`.
         """
         steps = check_int("steps", steps, minimum=1)
+        seed = _seeds()[0] if seed is None else check_int("seed", seed, minimum=0)
         if not isinstance(start, Sequence) or len(start) != 2:
             raise ValueError(f"start must be a pair (w1, w2), got {start!r}")
         start = (check_real("start[0]", start[0]), check_real("start[1]", start[1]))
@@ -442,7 +447,7 @@ def train(
     batch_size: int | None = 64,
     scheduler_interval: str = "epoch",
     hidden: int = 32,
-    seed: int = 0,
+    seed: int | None = None,
     progress: bool | str = True,
     data: Digits | None = None,
     snapshot_steps: Sequence[int] = (),
@@ -465,7 +470,8 @@ def train(
         batch_size: minibatch size, or ``None`` for full-batch gradient descent.
         scheduler_interval: ``"epoch"`` or ``"step"``: when ``scheduler.step()`` is called.
         hidden: width of the hidden layer.
-        seed: seeds the weights and the minibatch order.
+        seed: seeds the weights and the minibatch order; ``None`` (default):
+            ``lrlab.seeds()[0]``, which ``LRLAB_SEED`` shifts.
         progress: show a tqdm bar (a string is used as its label).
         data: the data set; :func:`load_digits` by default.
         snapshot_steps: after which updates (counted from 1 to ``epochs * steps_per_epoch``)
@@ -486,6 +492,7 @@ def train(
         True
     """
     epochs = check_int("epochs", epochs, minimum=1)
+    seed = _seeds()[0] if seed is None else check_int("seed", seed, minimum=0)
     scheduler_interval = check_choice("scheduler_interval", scheduler_interval, ("epoch", "step"))
     data = load_digits() if data is None else data
     n_train = len(data.y_train)
@@ -646,7 +653,7 @@ def ensemble_metrics(states: Sequence[Mapping[str, torch.Tensor]], *, data: Digi
 def train_runs(
     configs: Mapping[str, Mapping[str, Any]],
     *,
-    seeds: Sequence[int] = (0, 1, 2),
+    seeds: int | Sequence[int] = 3,
     progress: bool | str = True,
     **common: Any,
 ) -> dict[str, list[TrainResult]]:
@@ -655,7 +662,9 @@ def train_runs(
     Args:
         configs: label -> keyword arguments of :func:`train` for that configuration (at least
             ``make_optimizer``, unless ``common`` has it); they override ``common``.
-        seeds: the seeds each configuration is trained with (weights and minibatch order).
+        seeds: the seeds each configuration is trained with (weights and minibatch order): a
+            count ``n`` means ``lrlab.seeds(n)`` (shifted by ``LRLAB_SEED``), a sequence is used
+            as it is.
         progress: show one tqdm bar over all the runs (a string is used as its label).
         **common: keyword arguments of :func:`train` shared by every configuration.
 
@@ -672,8 +681,10 @@ def train_runs(
     """
     if not isinstance(configs, Mapping) or not configs:
         raise ValueError(f"configs must be a non-empty mapping label -> train() arguments, got {configs!r}")
+    if isinstance(seeds, int) and not isinstance(seeds, bool):
+        seeds = _seeds(check_int("seeds", seeds, minimum=1))
     if isinstance(seeds, (str, bytes)) or not isinstance(seeds, Sequence) or not seeds:
-        raise ValueError(f"seeds must be a non-empty sequence of integers, got {seeds!r}")
+        raise ValueError(f"seeds must be a count >= 1 or a non-empty sequence of integers, got {seeds!r}")
     seeds = [check_int("seeds", seed, minimum=0) for seed in seeds]
     for label, config in configs.items():
         if not isinstance(config, Mapping) or "progress" in config or "seed" in config:
@@ -777,6 +788,49 @@ def summarize(runs: Mapping[str, Sequence[TrainResult]], *, split: str = "val") 
     return "\n".join(lines)
 
 
+_METRICS = ("val_loss", "val_acc", "test_loss", "test_acc")
+
+
+def compare_runs(runs: Mapping[str, Sequence[TrainResult]], a: str, b: str, *,
+                 metric: str = "val_loss", **rule: Any) -> Comparison:
+    """Compare two configurations of :func:`train_runs` by a final metric, by the book's rule.
+
+    ``"A beats B"`` only with at least 5 seeds each and a difference of the means above two
+    standard errors (:func:`lrlab.stats.compare`; ``rule`` overrides ``min_seeds`` and ``z``);
+    a run that diverged counts as the worst result.
+
+    Args:
+        runs: label -> several :class:`TrainResult`.
+        a, b: the two labels.
+        metric: ``"val_loss"`` (default), ``"val_acc"``, ``"test_loss"`` or ``"test_acc"``,
+            after the last epoch (an accuracy is better when higher).
+
+    Example:
+        >>> import torch
+        >>> runs = train_runs({"0.3": {"make_optimizer": lambda p: torch.optim.SGD(p, lr=0.3)},
+        ...                    "0.001": {"make_optimizer": lambda p: torch.optim.SGD(p, lr=1e-3)}},
+        ...                   seeds=5, epochs=2, progress=False)
+        >>> compare_runs(runs, "0.3", "0.001").winner
+        '0.3'
+    """
+    metric = check_choice("metric", metric, _METRICS)
+    for label in (a, b):
+        if label not in runs:
+            raise ValueError(f"runs has no configuration {label!r}; it has {sorted(runs)}")
+
+    def finals(label: str) -> list[float]:
+        values = []
+        for run in runs[label]:
+            curve = getattr(run, metric)
+            if curve is None:
+                raise ValueError(f"runs[{label!r}] has no {metric}: train on data with a test set")
+            values.append(math.nan if run.diverged else float(curve[-1]))
+        return values
+
+    return compare(finals(a), finals(b), labels=(str(a), str(b)),
+                   higher_is_better=metric.endswith("acc"), **rule)
+
+
 # ---------------------------------------------------------------------------------------------
 # A fixed budget: what every contender of a comparison gets (the capstone's race)
 # ---------------------------------------------------------------------------------------------
@@ -866,9 +920,10 @@ class Budget:
                     epochs=self.epochs, batch_size=self.batch_size, hidden=self.hidden,
                     data=self.data, scheduler_interval="step")
 
-    def train(self, make_scheduler: SchedulerFactory | None, lr: float, *, seed: int = 0,
+    def train(self, make_scheduler: SchedulerFactory | None, lr: float, *, seed: int | None = None,
               progress: bool | str = False) -> TrainResult:
-        """One run within the budget: :func:`train` with :meth:`config` and ``seed``."""
+        """One run within the budget: :func:`train` with :meth:`config` and ``seed`` (``None``:
+        ``lrlab.seeds()[0]``)."""
         return train(**self.config(make_scheduler, lr), seed=seed, progress=progress)
 
 
