@@ -479,7 +479,7 @@ def warmup_stable_decay(
 
 
 def _cyclic(t, step_size_up, step_size_down, mode, gamma, offset, scale):
-    """``offset + scale * height * amplitude`` of ``lrlab.schedules._cyclic_shape`` on a run,
+    """``offset + scale * height * amplitude`` of ``lrlab.schedules.cyclic_shape`` on a run,
     or ``None`` unless a cycle lasts a whole number of steps, from 16 to the run's length.
 
     One row per cycle, one column per step of a cycle: the height depends on the column, the
@@ -495,7 +495,7 @@ def _cyclic(t, step_size_up, step_size_down, mode, gamma, offset, scale):
     skip = first % period  # the rows start at the start of the run's first cycle
     cycle0, rows = first // period, -(-(skip + t.size) // period)
     steps = np.arange(first - skip, first - skip + period)
-    height, _, _ = schedules._cyclic_shape(steps, step_size_up, step_size_down, "triangular", 1.0)
+    height, _, _ = schedules.cyclic_shape(steps, step_size_up, step_size_down, "triangular", 1.0)
     left, right = np.empty((rows, 2)), np.ones((2, period))
     left[:, 1] = offset
     np.multiply(height, scale, out=right[0])

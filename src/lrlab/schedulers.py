@@ -664,7 +664,7 @@ class CyclicLR(_CyclesMomentum, LRScheduler):
 
     def _custom_shape(self, step: int) -> tuple[float, float]:
         """``(height on the triangle, scale_fn's amplitude)`` for a custom ``scale_fn``."""
-        height, _, _ = schedules._cyclic_shape(
+        height, _, _ = schedules.cyclic_shape(
             step, self.step_size_up, self.step_size_down, "triangular", 1.0
         )
         down = self.step_size_up if self.step_size_down is None else self.step_size_down
@@ -828,7 +828,7 @@ class ReduceLROnPlateau(LRScheduler):
 
     Equals ``torch.optim.lr_scheduler.ReduceLROnPlateau``: call ``step(metric)`` after each
     validation. The decision (is the metric better, is patience exhausted, cooldown) is
-    :func:`lrlab.schedules._plateau_update`, the reduction ``_plateau_reduce``: the same code as
+    :func:`lrlab.schedules.plateau_update`, the reduction ``plateau_reduce``: the same code as
     the pure :func:`lrlab.schedules.reduce_lr_on_plateau`. As in PyTorch, the reduction starts
     from the lr in the optimizer, and the constructor neither steps nor sets ``initial_lr``.
 
@@ -867,7 +867,7 @@ class ReduceLROnPlateau(LRScheduler):
         eps: float = 1e-8,
     ) -> None:
         _check_optimizer(optimizer)
-        args = schedules._check_plateau_args(
+        args = schedules.check_plateau_args(
             mode, factor, patience, threshold, threshold_mode, cooldown, eps
         )
         self.factor = args.pop("factor")
@@ -885,7 +885,7 @@ class ReduceLROnPlateau(LRScheduler):
         self.optimizer = optimizer
         self.last_epoch = 0
         self.best, self.num_bad_epochs, self.cooldown_counter = (
-            schedules._plateau_initial_state(self.mode)
+            schedules.plateau_initial_state(self.mode)
         )
         self._last_lr = _group_lrs(optimizer)
 
@@ -908,7 +908,7 @@ class ReduceLROnPlateau(LRScheduler):
         except (TypeError, ValueError, RuntimeError):  # RuntimeError: a tensor of many values
             raise ValueError(f"metrics must be a number, got {metrics!r}") from None
         state = (self.best, self.num_bad_epochs, self.cooldown_counter)
-        state, reduce = schedules._plateau_update(state, current, **self._decision)
+        state, reduce = schedules.plateau_update(state, current, **self._decision)
         self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
         self.best, self.num_bad_epochs, self.cooldown_counter = state
         if reduce:
@@ -922,7 +922,7 @@ class ReduceLROnPlateau(LRScheduler):
                 self.min_lrs = [float(self.default_min_lr)] * len(groups)
             for group, floor in zip(groups, self.min_lrs):
                 old = float(group["lr"])
-                new = schedules._plateau_reduce(old, self.factor, floor, self.eps)
+                new = schedules.plateau_reduce(old, self.factor, floor, self.eps)
                 if new != old:
                     _set_lr(group, new)
         self._last_lr = _group_lrs(self.optimizer)

@@ -360,7 +360,7 @@ def cosine_annealing_warm_restarts(
 # --------------------------------------------------------------------------------------------
 
 
-def _check_plateau_args(
+def check_plateau_args(
     mode: Any,
     factor: Any,
     patience: Any,
@@ -391,7 +391,7 @@ def _check_plateau_args(
     )
 
 
-def _plateau_initial_state(mode: str) -> tuple[float, int, int]:
+def plateau_initial_state(mode: str) -> tuple[float, int, int]:
     """``(best, num_bad_epochs, cooldown_counter)`` before the first metric."""
     return (math.inf if mode == "min" else -math.inf), 0, 0
 
@@ -406,7 +406,7 @@ def _plateau_is_better(a: float, best: float, mode: str, threshold: float, thres
     return a > best + threshold
 
 
-def _plateau_update(
+def plateau_update(
     state: tuple[float, int, int],
     metric: float,
     *,
@@ -434,7 +434,7 @@ def _plateau_update(
     return (best, num_bad, cooling), reduce
 
 
-def _plateau_reduce(lr: float, factor: float, min_lr: float, eps: float) -> float:
+def plateau_reduce(lr: float, factor: float, min_lr: float, eps: float) -> float:
     """The lr after a reduction: ``max(lr * factor, min_lr)``, unless that changes it by <= eps."""
     new_lr = max(lr * factor, min_lr)
     return new_lr if lr - new_lr > eps else lr
@@ -488,20 +488,20 @@ def reduce_lr_on_plateau(
     """
     base_lr = check_lr("base_lr", base_lr)
     min_lr = check_lr("min_lr", min_lr)
-    args = _check_plateau_args(mode, factor, patience, threshold, threshold_mode, cooldown, eps)
+    args = check_plateau_args(mode, factor, patience, threshold, threshold_mode, cooldown, eps)
     values = np.asarray(metrics)
     if values.ndim != 1 or not (
         np.issubdtype(values.dtype, np.integer) or np.issubdtype(values.dtype, np.floating)
     ):
         raise ValueError(f"metrics must be a 1-D sequence of numbers, got {metrics!r}")
     factor, eps = args.pop("factor"), args.pop("eps")
-    state = _plateau_initial_state(mode)
+    state = plateau_initial_state(mode)
     lr = base_lr
     lrs = np.empty(values.shape[0], dtype=np.float64)
     for i, metric in enumerate(values.tolist()):  # each decision depends on the previous one
-        state, reduce = _plateau_update(state, metric, **args)
+        state, reduce = plateau_update(state, metric, **args)
         if reduce:
-            lr = _plateau_reduce(lr, factor, min_lr, eps)
+            lr = plateau_reduce(lr, factor, min_lr, eps)
         lrs[i] = lr
     return lrs
 
@@ -924,7 +924,7 @@ def warmup_stable_decay(
 _CYCLIC_MODES = ("triangular", "triangular2", "exp_range")
 
 
-def _cyclic_shape(
+def cyclic_shape(
     step: Steps, step_size_up: Any, step_size_down: Any, mode: Any, gamma: Any
 ) -> tuple[np.ndarray, np.ndarray, bool]:
     """Return ``(height, amplitude, was_scalar)``: the position on the triangle (0 at the
@@ -997,7 +997,7 @@ def cyclic_lr(
     max_lr = check_lr("max_lr", max_lr)
     if max_lr < base_lr:
         raise ValueError(f"max_lr must be >= base_lr, got max_lr={max_lr!r}, base_lr={base_lr!r}")
-    height, amplitude, scalar = _cyclic_shape(step, step_size_up, step_size_down, mode, gamma)
+    height, amplitude, scalar = cyclic_shape(step, step_size_up, step_size_down, mode, gamma)
     return _out(base_lr + (max_lr - base_lr) * height * amplitude, scalar)
 
 
@@ -1037,7 +1037,7 @@ def cyclic_momentum(
     Reference: Smith (2018), *A disciplined approach to neural network hyper-parameters*.
     """
     base_m, max_m = check_momentum_pair(base_momentum, max_momentum)
-    height, amplitude, scalar = _cyclic_shape(step, step_size_up, step_size_down, mode, gamma)
+    height, amplitude, scalar = cyclic_shape(step, step_size_up, step_size_down, mode, gamma)
     return _out(max_m - (max_m - base_m) * height * amplitude, scalar)
 
 
