@@ -122,7 +122,7 @@ def test_every_suggestion_has_the_same_signature_and_checks_its_input(name):
         function(LRS, np.full(len(LRS), np.nan))
 
 
-# --- the result's suggest() ------------------------------------------------------------------------
+# --- the result's suggest() --------------------------------------------------------------------
 
 
 def result_of(losses, smoothed=None, stop_lr=None):
@@ -137,7 +137,8 @@ def test_suggest_skips_the_first_tenth_and_counts_indices_from_the_start():
     losses = np.r_[0.1, 0.1, np.linspace(3.0, 1.0, 10), np.linspace(1.5, 4.0, 8)]
     result = result_of(losses)
     s = result.suggest("minimum_div_10")
-    assert s.index == 11 and s.point_lr == result.lrs[11] and s.lr == pytest.approx(result.lrs[11] / 10)
+    assert s.index == 11 and s.point_lr == result.lrs[11]
+    assert s.lr == pytest.approx(result.lrs[11] / 10)
     assert s.loss == 1.0 and s.method == "minimum_div_10"
     assert result.suggest(minimum_div_10, skip_start=0).index == 0
     assert result.suggest("minimum_div_10", skip_end=9).index == 10
@@ -164,7 +165,7 @@ def test_suggest_rejects_bad_arguments(kwargs, match):
         result_of(np.linspace(2, 1, 10)).suggest(**kwargs)
 
 
-# --- the run ----------------------------------------------------------------------------------------
+# --- the run ----------------------------------------------------------------------------------
 
 
 class RecordingSGD(torch.optim.SGD):
@@ -184,7 +185,9 @@ def test_every_step_and_every_group_uses_the_sweep():
 
     def two_groups(params):
         params = list(params)
-        optimizer = RecordingSGD([{"params": params[:2]}, {"params": params[2:], "lr": 0.5}], lr=0.1)
+        optimizer = RecordingSGD(
+            [{"params": params[:2]}, {"params": params[2:], "lr": 0.5}], lr=0.1
+        )
         optimizers.append(optimizer)
         return optimizer
 
@@ -192,7 +195,9 @@ def test_every_step_and_every_group_uses_the_sweep():
     assert not result.diverged and result.stop_lr is None
     expected = sweep_lrs(1e-5, 1e-2, 30)
     np.testing.assert_array_equal(result.lrs, expected)
-    np.testing.assert_array_equal(np.array(optimizers[0].used), np.stack([expected, expected], axis=1))
+    np.testing.assert_array_equal(
+        np.array(optimizers[0].used), np.stack([expected, expected], axis=1)
+    )
     np.testing.assert_allclose(result.smoothed, smooth_losses(result.losses, 0.98), rtol=1e-12)
 
 
@@ -201,7 +206,9 @@ def test_the_first_loss_is_that_of_the_fresh_model_on_its_batch():
     n = len(data.y_train)
     result = lr_range_test(sgd(), data, start_lr=1e-4, end_lr=1e-3, num_steps=3, batch_size=n)
     with torch.no_grad():
-        expected = torch.nn.functional.cross_entropy(make_mlp(32, seed=0)(data.x_train), data.y_train)
+        expected = torch.nn.functional.cross_entropy(
+            make_mlp(32, seed=0)(data.x_train), data.y_train
+        )
     assert result.losses[0] == pytest.approx(expected.item(), rel=1e-6)
     assert result.losses[2] < result.losses[0]  # full-batch descent at a small lr
 
@@ -253,7 +260,7 @@ def test_same_seed_same_curves_and_the_global_rng_is_untouched():
     assert torch.equal(torch.random.get_rng_state(), state)
 
 
-# --- bad arguments ------------------------------------------------------------------------------------
+# --- bad arguments ----------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("kwargs, match", [
@@ -305,3 +312,23 @@ def test_the_docstring_examples_run():
 
     result = doctest.testmod(lrlab.range_test, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 8 and result.failed == 0
+
+
+def test_imports_only_public_names_and_runs_in_the_training_context():
+    """range_test takes no private name from another module: the deterministic context is the
+    public ``lrlab.training.deterministic``."""
+    import ast
+    import inspect
+
+    import lrlab.range_test
+    import lrlab.training
+
+    tree = ast.parse(inspect.getsource(lrlab.range_test))
+    imported = [
+        (node.module, alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    ]
+    assert not [name for _, name in imported if name.startswith("_")]
+    assert all(node.level == 0 for node in ast.walk(tree) if isinstance(node, ast.ImportFrom))
+    assert ("lrlab.training", "deterministic") in imported
+    assert lrlab.range_test.deterministic is lrlab.training.deterministic

@@ -54,9 +54,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import check_choice, check_int, check_real
-from .training import Digits, _deterministic, load_digits, make_mlp
-from .seeding import seeds
+from lrlab._checks import check_choice, check_int, check_real
+from lrlab.seeding import seeds
+from lrlab.training import Digits, deterministic, load_digits, make_mlp
 
 __all__ = [
     "SUGGESTIONS",
@@ -88,7 +88,8 @@ def _check_bounds(start_lr: Any, end_lr: Any) -> tuple[float, float]:
 
 
 def sweep_lrs(start_lr: float, end_lr: float, num_steps: int) -> np.ndarray:
-    r"""The learning rates of an exponential sweep: ``num_steps`` values from ``start_lr`` to ``end_lr``.
+    r"""The learning rates of an exponential sweep: ``num_steps`` values from ``start_lr`` to
+    ``end_lr``.
 
     .. math::
 
@@ -183,7 +184,8 @@ def steepest(lrs: Sequence[float], losses: Sequence[float]) -> tuple[float, int]
 
     .. math::
 
-        i^\star = \arg\min_i \frac{dL}{d \ln \eta}\Big|_{i}, \qquad \text{suggestion } \eta_{i^\star}
+        i^\star = \arg\min_i \frac{dL}{d \ln \eta}\Big|_{i}, \qquad
+        \text{suggestion } \eta_{i^\star}
 
     The slope is estimated by central differences (``np.gradient`` over :math:`\ln \eta`, one-sided
     at the two ends). This is the lr at which one step gains the most; a good *constant* lr, and a
@@ -233,7 +235,8 @@ def minimum_div_10(lrs: Sequence[float], losses: Sequence[float]) -> tuple[float
 
 
 def valley(lrs: Sequence[float], losses: Sequence[float]) -> tuple[float, int]:
-    r"""The lr halfway down the longest valley: the longest stretch over which the loss keeps falling.
+    r"""The lr halfway down the longest valley: the longest stretch over which the loss keeps
+    falling.
 
     The *valley* is found as the longest strictly decreasing subsequence of the losses,
     :math:`L_{i_1} > L_{i_2} > \dots > L_{i_k}` with :math:`i_1 < \dots < i_k`, so that a bump
@@ -385,7 +388,8 @@ class RangeTestResult:
                           point_lr=float(self.lrs[index]), loss=float(values[index]))
 
     def suggestions(self, **kwargs: Any) -> dict[str, Suggestion]:
-        """Every suggestion of :data:`SUGGESTIONS`, by name (keyword arguments as in :meth:`suggest`)."""
+        """Every suggestion of :data:`SUGGESTIONS`, by name (keyword arguments as in
+        :meth:`suggest`)."""
         return {name: self.suggest(name, **kwargs) for name in SUGGESTIONS}
 
 
@@ -472,7 +476,9 @@ def lr_range_test(
         the stopping rule used here).
     """
     if not callable(make_optimizer):
-        raise ValueError(f"make_optimizer must be a function params -> optimizer, got {make_optimizer!r}")
+        raise ValueError(
+            f"make_optimizer must be a function params -> optimizer, got {make_optimizer!r}"
+        )
     if make_model is not None and not callable(make_model):
         raise ValueError(f"make_model must be a function () -> model, or None, got {make_model!r}")
     if not callable(loss_fn):
@@ -490,13 +496,15 @@ def lr_range_test(
     raw: list[float] = []
     smoothed: list[float] = []
     stop_lr = None
-    with _deterministic(seed):
+    with deterministic(seed):
         model = make_mlp(32, seed=seed) if make_model is None else make_model()
         if not isinstance(model, nn.Module):
             raise ValueError(f"make_model must return a torch.nn.Module, got {model!r}")
         optimizer = make_optimizer(model.parameters())
         if not isinstance(optimizer, torch.optim.Optimizer):
-            raise ValueError(f"make_optimizer must return a torch.optim.Optimizer, got {optimizer!r}")
+            raise ValueError(
+                f"make_optimizer must return a torch.optim.Optimizer, got {optimizer!r}"
+            )
         order_rng = torch.Generator().manual_seed(seed)
         order, position = torch.randperm(len(y), generator=order_rng), 0
         average, best = 0.0, math.inf
