@@ -120,44 +120,52 @@ def _cases():
     return [
         (
             "step_lr",
-            s.step_lr, _args(LR, 3000, 0.5),
+            s.step_lr,
+            _args(LR, 3000, 0.5),
             lambda: torch_curve(lambda o: torch_sched.StepLR(o, 3000, 0.5)),
         ),
         (
             "multistep_lr",
-            s.multistep_lr, _args(LR, [30_000, 60_000, 90_000]),
+            s.multistep_lr,
+            _args(LR, [30_000, 60_000, 90_000]),
             lambda: torch_curve(lambda o: torch_sched.MultiStepLR(o, [30_000, 60_000, 90_000])),
         ),
         (
             "exponential_lr",
-            s.exponential_lr, _args(LR, 0.99995),
+            s.exponential_lr,
+            _args(LR, 0.99995),
             lambda: torch_curve(lambda o: torch_sched.ExponentialLR(o, 0.99995)),
         ),
         (
             "cosine_annealing_lr",
-            s.cosine_annealing_lr, _args(LR, N, 1e-4),
+            s.cosine_annealing_lr,
+            _args(LR, N, 1e-4),
             lambda: torch_curve(lambda o: torch_sched.CosineAnnealingLR(o, N, 1e-4)),
         ),
         (
             "cosine_annealing_warm_restarts",
-            s.cosine_annealing_warm_restarts, _args(LR, 1000, 2, 1e-4),
+            s.cosine_annealing_warm_restarts,
+            _args(LR, 1000, 2, 1e-4),
             lambda: torch_curve(
                 lambda o: torch_sched.CosineAnnealingWarmRestarts(o, 1000, 2, 1e-4)
             ),
         ),
         (
             "linear_schedule_with_warmup",
-            s.linear_schedule_with_warmup, _args(LR, 5000, N),
+            s.linear_schedule_with_warmup,
+            _args(LR, 5000, N),
             lambda: torch_curve(lambda o: transformers.get_linear_schedule_with_warmup(o, 5000, N)),
         ),
         (
             "cosine_schedule_with_warmup",
-            s.cosine_schedule_with_warmup, _args(LR, 5000, N),
+            s.cosine_schedule_with_warmup,
+            _args(LR, 5000, N),
             lambda: torch_curve(lambda o: transformers.get_cosine_schedule_with_warmup(o, 5000, N)),
         ),
         (
             "cosine_with_hard_restarts_schedule_with_warmup",
-            s.cosine_with_hard_restarts_schedule_with_warmup, _args(LR, 5000, N, 4),
+            s.cosine_with_hard_restarts_schedule_with_warmup,
+            _args(LR, 5000, N, 4),
             lambda: torch_curve(
                 lambda o: transformers.get_cosine_with_hard_restarts_schedule_with_warmup(
                     o, 5000, N, 4
@@ -166,7 +174,8 @@ def _cases():
         ),
         (
             "cosine_with_min_lr_schedule_with_warmup",
-            s.cosine_with_min_lr_schedule_with_warmup, _args(LR, 5000, N, min_lr_rate=0.1),
+            s.cosine_with_min_lr_schedule_with_warmup,
+            _args(LR, 5000, N, min_lr_rate=0.1),
             lambda: torch_curve(
                 lambda o: transformers.get_cosine_with_min_lr_schedule_with_warmup(
                     o, 5000, N, min_lr_rate=0.1
@@ -175,7 +184,8 @@ def _cases():
         ),
         (
             "polynomial_decay_schedule_with_warmup",
-            s.polynomial_decay_schedule_with_warmup, _args(LR, 5000, N, 1e-5, 2.0),
+            s.polynomial_decay_schedule_with_warmup,
+            _args(LR, 5000, N, 1e-5, 2.0),
             lambda: torch_curve(
                 lambda o: transformers.get_polynomial_decay_schedule_with_warmup(
                     o, 5000, N, 1e-5, 2.0
@@ -184,17 +194,20 @@ def _cases():
         ),
         (
             "constant_schedule_with_warmup",
-            s.constant_schedule_with_warmup, _args(LR, 5000),
+            s.constant_schedule_with_warmup,
+            _args(LR, 5000),
             lambda: torch_curve(lambda o: transformers.get_constant_schedule_with_warmup(o, 5000)),
         ),
         (
             "inverse_sqrt_schedule",
-            s.inverse_sqrt_schedule, _args(LR, 5000),
+            s.inverse_sqrt_schedule,
+            _args(LR, 5000),
             lambda: torch_curve(lambda o: transformers.get_inverse_sqrt_schedule(o, 5000)),
         ),
         (
             "warmup_stable_decay",
-            s.warmup_stable_decay, _args(LR, 5000, 75_000, 20_000, 0.01),
+            s.warmup_stable_decay,
+            _args(LR, 5000, 75_000, 20_000, 0.01),
             lambda: torch_curve(
                 lambda o: transformers.get_wsd_schedule(
                     o, 5000, 20_000, num_stable_steps=75_000, min_lr_ratio=0.01
@@ -203,14 +216,16 @@ def _cases():
         ),
         (
             "cyclic_lr",
-            s.cyclic_lr, _args(0.001, LR, 2000, mode="exp_range", gamma=0.99999),
+            s.cyclic_lr,
+            _args(0.001, LR, 2000, mode="exp_range", gamma=0.99999),
             lambda: torch_curve(
                 lambda o: torch_sched.CyclicLR(o, 0.001, LR, 2000, mode="exp_range", gamma=0.99999)
             ),
         ),
         (
             "cyclic_momentum",
-            s.cyclic_momentum, _args(2000, mode="triangular2"),
+            s.cyclic_momentum,
+            _args(2000, mode="triangular2"),
             lambda: torch_curve(
                 lambda o: torch_sched.CyclicLR(o, 0.001, LR, 2000, mode="triangular2"),
                 _read_momentum,
@@ -218,12 +233,14 @@ def _cases():
         ),
         (
             "one_cycle_lr",
-            s.one_cycle_lr, _args(LR, N - 1),
+            s.one_cycle_lr,
+            _args(LR, N - 1),
             lambda: torch_curve(lambda o: torch_sched.OneCycleLR(o, LR, N - 1)),
         ),
         (
             "one_cycle_momentum",
-            s.one_cycle_momentum, _args(N - 1, three_phase=True),
+            s.one_cycle_momentum,
+            _args(N - 1, three_phase=True),
             lambda: torch_curve(
                 lambda o: torch_sched.OneCycleLR(o, LR, N - 1, three_phase=True),
                 _read_momentum,
@@ -232,17 +249,20 @@ def _cases():
         ),
         (
             "lambda_lr (array lambda)",
-            s.lambda_lr, _args(LR, lr_lambda),
+            s.lambda_lr,
+            _args(LR, lr_lambda),
             lambda: torch_curve(lambda o: torch_sched.LambdaLR(o, lr_lambda)),
         ),
         (
             "lambda_lr (lambda with if)",
-            s.lambda_lr, _args(LR, _lambda_with_branch),
+            s.lambda_lr,
+            _args(LR, _lambda_with_branch),
             lambda: torch_curve(lambda o: torch_sched.LambdaLR(o, _lambda_with_branch)),
         ),
         (
             "sequential",
-            s.sequential(seq_pieces, [5000]), _args(),
+            s.sequential(seq_pieces, [5000]),
+            _args(),
             lambda: torch_curve(
                 lambda o: torch_sched.SequentialLR(
                     o,
@@ -256,7 +276,8 @@ def _cases():
         ),
         (
             "reduce_lr_on_plateau (100k metrics)",
-            None, _args(m, LR, **plateau_kw),
+            None,
+            _args(m, LR, **plateau_kw),
             lambda: torch_plateau_curve(m, **plateau_kw),
         ),
     ]

@@ -13,9 +13,16 @@ import math
 from lrlab.grading import Check, Report
 
 SCHEDULE_IDS = [
-    "step_lr", "multistep_lr", "exponential_lr", "cosine_annealing_lr",
-    "cosine_annealing_warm_restarts", "reduce_lr_on_plateau", "linear_schedule_with_warmup",
-    "cosine_schedule_with_warmup", "cyclic_lr", "one_cycle_lr",
+    "step_lr",
+    "multistep_lr",
+    "exponential_lr",
+    "cosine_annealing_lr",
+    "cosine_annealing_warm_restarts",
+    "reduce_lr_on_plateau",
+    "linear_schedule_with_warmup",
+    "cosine_schedule_with_warmup",
+    "cyclic_lr",
+    "one_cycle_lr",
 ]
 
 
@@ -32,7 +39,7 @@ def multistep_lr(step, base_lr, milestones, gamma=0.1):
 
 
 def exponential_lr(step, base_lr, gamma):
-    return base_lr * gamma ** step
+    return base_lr * gamma**step
 
 
 def cosine_annealing_lr(step, base_lr, T_max, eta_min=0.0):
@@ -47,8 +54,18 @@ def cosine_annealing_warm_restarts(step, base_lr, T_0, T_mult=1, eta_min=0.0):
     return eta_min + (base_lr - eta_min) * (1 + math.cos(math.pi * t / T_i)) / 2
 
 
-def reduce_lr_on_plateau(metrics, base_lr, mode="min", factor=0.1, patience=10, threshold=1e-4,
-                         threshold_mode="rel", cooldown=0, min_lr=0.0, eps=1e-8):
+def reduce_lr_on_plateau(
+    metrics,
+    base_lr,
+    mode="min",
+    factor=0.1,
+    patience=10,
+    threshold=1e-4,
+    threshold_mode="rel",
+    cooldown=0,
+    min_lr=0.0,
+    eps=1e-8,
+):
     lr, best = base_lr, (math.inf if mode == "min" else -math.inf)
     bad = cooling = 0
     out = []
@@ -76,39 +93,51 @@ def reduce_lr_on_plateau(metrics, base_lr, mode="min", factor=0.1, patience=10, 
 def linear_schedule_with_warmup(step, base_lr, num_warmup_steps, num_training_steps):
     if step < num_warmup_steps:
         return base_lr * step / max(1, num_warmup_steps)
-    return base_lr * max(0.0, (num_training_steps - step)
-                         / max(1, num_training_steps - num_warmup_steps))
+    return base_lr * max(
+        0.0, (num_training_steps - step) / max(1, num_training_steps - num_warmup_steps)
+    )
 
 
-def cosine_schedule_with_warmup(step, base_lr, num_warmup_steps, num_training_steps,
-                                num_cycles=0.5):
+def cosine_schedule_with_warmup(
+    step, base_lr, num_warmup_steps, num_training_steps, num_cycles=0.5
+):
     if step < num_warmup_steps:
         return base_lr * step / max(1, num_warmup_steps)
     progress = (step - num_warmup_steps) / max(1, num_training_steps - num_warmup_steps)
     return base_lr * max(0.0, 0.5 * (1 + math.cos(math.pi * num_cycles * 2 * progress)))
 
 
-def cyclic_lr(step, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode="triangular",
-              gamma=1.0):
+def cyclic_lr(
+    step, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode="triangular", gamma=1.0
+):
     down = step_size_up if step_size_down is None else step_size_down
     total = step_size_up + down
     cycle = math.floor(1 + step / total)
     x = 1 + step / total - cycle
     ratio = step_size_up / total
     height = x / ratio if x <= ratio else (x - 1) / (ratio - 1)
-    scale = {"triangular": 1.0, "triangular2": 1 / 2 ** (cycle - 1),
-             "exp_range": gamma ** step}[mode]
+    scale = {"triangular": 1.0, "triangular2": 1 / 2 ** (cycle - 1), "exp_range": gamma**step}[mode]
     return base_lr + (max_lr - base_lr) * height * scale
 
 
-def one_cycle_lr(step, max_lr, total_steps, pct_start=0.3, anneal_strategy="cos", div_factor=25.0,
-                 final_div_factor=1e4, three_phase=False):
+def one_cycle_lr(
+    step,
+    max_lr,
+    total_steps,
+    pct_start=0.3,
+    anneal_strategy="cos",
+    div_factor=25.0,
+    final_div_factor=1e4,
+    three_phase=False,
+):
     initial = max_lr / div_factor
     low = initial / final_div_factor
     if three_phase:
-        phases = [(pct_start * total_steps - 1, initial, max_lr),
-                  (2 * pct_start * total_steps - 2, max_lr, initial),
-                  (total_steps - 1, initial, low)]
+        phases = [
+            (pct_start * total_steps - 1, initial, max_lr),
+            (2 * pct_start * total_steps - 2, max_lr, initial),
+            (total_steps - 1, initial, low),
+        ]
     else:
         phases = [(pct_start * total_steps - 1, initial, max_lr), (total_steps - 1, max_lr, low)]
     start = 0.0

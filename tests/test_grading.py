@@ -15,8 +15,8 @@ import math
 from pathlib import Path
 
 import pytest
-from grading_utils import SCHEDULE_IDS, step_lr
 
+from grading_utils import SCHEDULE_IDS, step_lr
 from lrlab import grading
 from lrlab.grading import NumericExercise, check, exercise_ids, register
 
@@ -29,8 +29,9 @@ def test_every_schedule_of_the_contract_is_an_exercise():
 
 
 def test_unknown_exercise_id_is_the_authors_mistake():
-    with pytest.raises(ValueError,
-                       match=r"'step_rl' is not a known exercise\. Did you mean 'step_lr'\?"):
+    with pytest.raises(
+        ValueError, match=r"'step_rl' is not a known exercise\. Did you mean 'step_lr'\?"
+    ):
         check("step_rl", step_lr)
     with pytest.raises(ValueError, match="Known ids: .*cyclic_lr"):
         check("nothing_like_it", step_lr)
@@ -67,8 +68,17 @@ def test_the_docstring_examples_run():
 # ---------------------------------------------------------------------------------------------
 # The package's modules, lowest layer first: each imports only the ones before it.
 
-LAYERS = ["_helpers", "report", "sandbox", "kinds", "function_kind", "chapters", "capstone",
-          "catalogue", "registry"]
+LAYERS = [
+    "_helpers",
+    "report",
+    "sandbox",
+    "kinds",
+    "function_kind",
+    "chapters",
+    "capstone",
+    "catalogue",
+    "registry",
+]
 # What the grader may use from the rest of lrlab (not the schedulers, nor the widgets).
 BELOW = {"lrlab.schedules", "lrlab.seeding", "lrlab.training"}
 
@@ -96,7 +106,10 @@ def test_the_modules_import_one_way_and_take_no_private_name():
                     module, name = f"lrlab.grading.{name}", ""
                 if not module.startswith("lrlab.grading."):
                     assert (module if module != "lrlab" else f"lrlab.{name}") in BELOW, (
-                        path.name, module, name)
+                        path.name,
+                        module,
+                        name,
+                    )
                     continue
                 below = module.removeprefix("lrlab.grading.")
                 assert LAYERS.index(below) < rank, f"{path.name} imports {below}"

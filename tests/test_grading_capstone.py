@@ -11,8 +11,10 @@ from lrlab.grading import check
 
 def _capstone(make_scheduler, lr):
     """The reader's answer cell: a function returning (make_scheduler, lr)."""
+
     def my_schedule():
         return make_scheduler, lr
+
     return my_schedule
 
 
@@ -26,8 +28,9 @@ def test_capstone_a_decay_to_zero_from_a_high_peak_beats_the_constant():
     import lrlab
 
     total = _total_steps()
-    report = check("beat_the_constant",
-                   _capstone(lambda opt: lrlab.CosineAnnealingLR(opt, T_max=total), 0.56))
+    report = check(
+        "beat_the_constant", _capstone(lambda opt: lrlab.CosineAnnealingLR(opt, T_max=total), 0.56)
+    )
     assert report.passed and report.score == report.max_score == 5, report
     verdict = report.checks[-1].message
     assert "lower by" in verdict and "constant lr 0.14" in verdict and "100, 101, 102" in verdict
@@ -37,8 +40,7 @@ def test_capstone_a_decay_to_zero_from_a_high_peak_beats_the_constant():
 def test_capstone_lengths_in_epochs_stepped_per_update_fail_with_the_reason():
     import lrlab
 
-    report = check("beat_the_constant",
-                   _capstone(lambda opt: lrlab.StepLR(opt, step_size=5), 0.56))
+    report = check("beat_the_constant", _capstone(lambda opt: lrlab.StepLR(opt, step_size=5), 0.56))
     assert not report.passed and report.status == "failed"
     assert [c.passed for c in report.checks] == [True, True, True, True, False]
     verdict = report.checks[-1].message
@@ -62,8 +64,10 @@ def test_capstone_a_crashing_factory_is_reported_not_raised():
 def test_capstone_one_cycle_counted_in_epochs_stops_training_with_a_hint():
     import lrlab
 
-    report = check("beat_the_constant",
-                   _capstone(lambda opt: lrlab.OneCycleLR(opt, max_lr=0.5, total_steps=20), 0.5))
+    report = check(
+        "beat_the_constant",
+        _capstone(lambda opt: lrlab.OneCycleLR(opt, max_lr=0.5, total_steps=20), 0.5),
+    )
     trains = report.checks[2]
     assert not trains.passed
     assert "cannot go to step 21" in trains.message
@@ -75,23 +79,28 @@ def test_capstone_a_peak_that_blows_up_and_a_constant_in_disguise_fail():
     import lrlab
 
     total = _total_steps()
-    report = check("beat_the_constant",
-                   _capstone(lambda opt: lrlab.CosineAnnealingLR(opt, T_max=total), 3.0))
+    report = check(
+        "beat_the_constant", _capstone(lambda opt: lrlab.CosineAnnealingLR(opt, T_max=total), 3.0)
+    )
     assert not report.checks[2].passed and "blew up" in report.checks[2].message
-    report = check("beat_the_constant",
-                   _capstone(lambda opt: lrlab.LambdaLR(opt, lambda t: 1.0), 0.2))
+    report = check(
+        "beat_the_constant", _capstone(lambda opt: lrlab.LambdaLR(opt, lambda t: 1.0), 0.2)
+    )
     assert report.checks[2].passed and not report.checks[3].passed
     assert "constant learning rate" in report.checks[3].message
 
 
-@pytest.mark.parametrize("answer, words", [
-    (lambda: (0.3, lambda opt: None), "swap them"),
-    (lambda: (None, 0.3), "baseline itself"),
-    (lambda: ("cosine", 0.3), "must be a function of the optimizer"),
-    (lambda: (lambda opt: None, -0.1), "positive number"),
-    (lambda: (lambda opt: None, float("nan")), "positive number"),
-    (lambda: 0.3, "must return a pair"),
-])
+@pytest.mark.parametrize(
+    "answer, words",
+    [
+        (lambda: (0.3, lambda opt: None), "swap them"),
+        (lambda: (None, 0.3), "baseline itself"),
+        (lambda: ("cosine", 0.3), "must be a function of the optimizer"),
+        (lambda: (lambda opt: None, -0.1), "positive number"),
+        (lambda: (lambda opt: None, float("nan")), "positive number"),
+        (lambda: 0.3, "must return a pair"),
+    ],
+)
 def test_capstone_malformed_answers_say_what_to_return(answer, words):
     report = check("beat_the_constant", answer)
     assert not report.passed and not report.checks[0].passed

@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
+
 from grading_utils import (
     SCHEDULE_IDS,
     cosine_annealing_lr,
@@ -17,15 +18,18 @@ from grading_utils import (
     one_cycle_lr,
     reduce_lr_on_plateau,
 )
-
 from lrlab.grading import FunctionExercise, catalogue, check
 
 
 def test_every_schedule_of_the_contract_is_a_builtin_exercise():
     builtin = {exercise.exercise_id: exercise for exercise in catalogue.BUILTIN}
     assert len(builtin) == len(catalogue.BUILTIN)  # no id twice
-    assert set(catalogue.__all__) >= {"BUILTIN", "CAPSTONE_BASELINE_LR", "CAPSTONE_FIRST_SEED",
-                                      "CAPSTONE_N_SEEDS"}
+    assert set(catalogue.__all__) >= {
+        "BUILTIN",
+        "CAPSTONE_BASELINE_LR",
+        "CAPSTONE_FIRST_SEED",
+        "CAPSTONE_N_SEEDS",
+    }
     for exercise_id in SCHEDULE_IDS:
         assert isinstance(builtin[exercise_id], FunctionExercise)
         assert builtin[exercise_id].name == exercise_id  # the reference of the same name
@@ -37,8 +41,7 @@ def test_every_builtin_case_runs_the_reference_without_error():
     for exercise_id in SCHEDULE_IDS:
         exercise = builtin[exercise_id]
         for case in exercise.cases:
-            first = (np.asarray(case.steps, dtype=float) if exercise.per_step
-                     else list(case.metrics))
+            first = np.asarray(case.steps, dtype=float) if exercise.per_step else list(case.metrics)
             values = np.asarray(exercise.reference(first, **case.params), dtype=float)
             assert values.shape == (len(first),), (exercise_id, case.name)
             assert np.all(np.isfinite(values)), (exercise_id, case.name)
@@ -71,8 +74,10 @@ def test_forgotten_eta_min():
 
     report = check("cosine_annealing_lr", no_floor)
     assert "forgot eta_min" in messages(report)
-    assert {c.name for c in failed(report)} == {"eta_min: the floor",
-                                                "past T_max: the cosine goes on"}
+    assert {c.name for c in failed(report)} == {
+        "eta_min: the floor",
+        "past T_max: the cosine goes on",
+    }
 
 
 def test_forgotten_eta_min_in_warm_restarts():
@@ -114,29 +119,63 @@ def test_fractional_epoch_rounded_down():
 
     report = check("cosine_annealing_warm_restarts", floored)
     assert [c.name for c in failed(report)] == [
-        "fractional epochs, as scheduler.step(epoch) takes them"]
+        "fractional epochs, as scheduler.step(epoch) takes them"
+    ]
     assert "round the fractional epoch down" in messages(report)
 
 
 def test_plateau_patience_compared_with_greater_or_equal():
-    def eager(metrics, base_lr, mode="min", factor=0.1, patience=10, threshold=1e-4,
-              threshold_mode="rel", cooldown=0, min_lr=0.0, eps=1e-8):
-        return reduce_lr_on_plateau(metrics, base_lr, mode, factor, max(patience - 1, 0), threshold,
-                                    threshold_mode, cooldown, min_lr, eps)
+    def eager(
+        metrics,
+        base_lr,
+        mode="min",
+        factor=0.1,
+        patience=10,
+        threshold=1e-4,
+        threshold_mode="rel",
+        cooldown=0,
+        min_lr=0.0,
+        eps=1e-8,
+    ):
+        return reduce_lr_on_plateau(
+            metrics,
+            base_lr,
+            mode,
+            factor,
+            max(patience - 1, 0),
+            threshold,
+            threshold_mode,
+            cooldown,
+            min_lr,
+            eps,
+        )
 
     report = check("reduce_lr_on_plateau", eager)
     msg = next(c.message for c in report.checks if c.name.startswith("typical"))
-    assert msg.startswith("After metrics[4] = 0.8, reduce_lr_on_plateau(metrics=[1.0, 0.9, 0.8, "
-                          "0.8, 0.8, 0.8, … (16 values)], base_lr=0.1, factor=0.5, patience=2) "
-                          "returned 0.05; expected 0.1.")
+    assert msg.startswith(
+        "After metrics[4] = 0.8, reduce_lr_on_plateau(metrics=[1.0, 0.9, 0.8, "
+        "0.8, 0.8, 0.8, … (16 values)], base_lr=0.1, factor=0.5, patience=2) "
+        "returned 0.05; expected 0.1."
+    )
     assert "one bad metric too early" in msg
 
 
 def test_plateau_ignoring_cooldown_and_min_lr():
-    def careless(metrics, base_lr, mode="min", factor=0.1, patience=10, threshold=1e-4,
-                 threshold_mode="rel", cooldown=0, min_lr=0.0, eps=1e-8):
-        return reduce_lr_on_plateau(metrics, base_lr, mode, factor, patience, threshold,
-                                    threshold_mode, 0, 0.0, eps)
+    def careless(
+        metrics,
+        base_lr,
+        mode="min",
+        factor=0.1,
+        patience=10,
+        threshold=1e-4,
+        threshold_mode="rel",
+        cooldown=0,
+        min_lr=0.0,
+        eps=1e-8,
+    ):
+        return reduce_lr_on_plateau(
+            metrics, base_lr, mode, factor, patience, threshold, threshold_mode, 0, 0.0, eps
+        )
 
     msg = messages(check("reduce_lr_on_plateau", careless))
     assert "ignores cooldown" in msg and "below min_lr=0.001" in msg
@@ -152,20 +191,45 @@ def test_linear_warmup_not_clamped_at_zero():
 
 
 def test_one_cycle_with_the_other_annealing_curve():
-    def swapped(step, max_lr, total_steps, pct_start=0.3, anneal_strategy="cos", div_factor=25.0,
-                final_div_factor=1e4, three_phase=False):
+    def swapped(
+        step,
+        max_lr,
+        total_steps,
+        pct_start=0.3,
+        anneal_strategy="cos",
+        div_factor=25.0,
+        final_div_factor=1e4,
+        three_phase=False,
+    ):
         other = "linear" if anneal_strategy == "cos" else "cos"
-        return one_cycle_lr(step, max_lr, total_steps, pct_start, other, div_factor,
-                            final_div_factor, three_phase)
+        return one_cycle_lr(
+            step, max_lr, total_steps, pct_start, other, div_factor, final_div_factor, three_phase
+        )
 
     assert "the other curve" in messages(check("one_cycle_lr", swapped))
 
 
 def test_one_cycle_ignoring_three_phase():
-    def two_phases(step, max_lr, total_steps, pct_start=0.3, anneal_strategy="cos", div_factor=25.0,
-                   final_div_factor=1e4, three_phase=False):
-        return one_cycle_lr(step, max_lr, total_steps, pct_start, anneal_strategy, div_factor,
-                            final_div_factor, False)
+    def two_phases(
+        step,
+        max_lr,
+        total_steps,
+        pct_start=0.3,
+        anneal_strategy="cos",
+        div_factor=25.0,
+        final_div_factor=1e4,
+        three_phase=False,
+    ):
+        return one_cycle_lr(
+            step,
+            max_lr,
+            total_steps,
+            pct_start,
+            anneal_strategy,
+            div_factor,
+            final_div_factor,
+            False,
+        )
 
     report = check("one_cycle_lr", two_phases)
     assert [c.name for c in failed(report)] == ["three_phase=True"]
@@ -173,8 +237,9 @@ def test_one_cycle_ignoring_three_phase():
 
 
 def test_cyclic_triangular2_halving_one_cycle_early():
-    def early_halving(step, base_lr, max_lr, step_size_up=2000, step_size_down=None,
-                      mode="triangular", gamma=1.0):
+    def early_halving(
+        step, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode="triangular", gamma=1.0
+    ):
         lr = cyclic_lr(step, base_lr, max_lr, step_size_up, step_size_down, mode, gamma)
         return base_lr + (lr - base_lr) / 2 if mode == "triangular2" else lr
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import math
 
 import pytest
-from grading_utils import messages, reduce_lr_on_plateau, step_lr
 
+from grading_utils import messages, reduce_lr_on_plateau, step_lr
 from lrlab.grading import check
 
 # ---- chapter 0's exercises -----------------------------------------------------------------------
@@ -131,7 +131,7 @@ def test_the_chapter_5_first_cut_exercise():
     assert "Two slips" in messages(check("plateau_first_cut", both))
     # compared with the previous loss instead of the best so far
     bad, previous = 0, math.inf
-    for epoch, loss in enumerate(CH5_VAL_LOSSES, start=1):
+    for epoch, loss in enumerate(CH5_VAL_LOSSES, start=1):  # noqa: B007 - read after the loop
         bad = 0 if loss < previous else bad + 1
         previous = loss
         if bad > 2:

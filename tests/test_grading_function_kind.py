@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from grading_utils import RIGHT, SCHEDULE_IDS, cosine_annealing_lr, failed, messages
 
+from grading_utils import RIGHT, SCHEDULE_IDS, cosine_annealing_lr, failed, messages
 from lrlab.grading import Case, FunctionExercise, check, register
 
 # ---------------------------------------------------------------------------------------------
@@ -73,8 +73,13 @@ def test_own_function_exercise_with_a_callable_reference():
     def warmup_then_constant(step, base_lr, warmup):
         return base_lr * min(1.0, (step + 1) / warmup)
 
-    register(FunctionExercise("test_own_schedule", warmup_then_constant,
-                              [Case("short", dict(base_lr=1.0, warmup=4), steps=range(10))]))
+    register(
+        FunctionExercise(
+            "test_own_schedule",
+            warmup_then_constant,
+            [Case("short", dict(base_lr=1.0, warmup=4), steps=range(10))],
+        )
+    )
 
     def right(step, base_lr, warmup):
         return base_lr * min(1.0, (step + 1) / warmup)
@@ -100,8 +105,10 @@ def test_feedback_names_step_parameters_expected_and_returned():
     report = check("step_lr", late_drop)
     assert not report.passed and report.status == "failed"
     msg = next(c.message for c in report.checks if c.name.startswith("boundaries"))
-    assert msg.startswith("At step 3, step_lr(step=3, base_lr=1.0, step_size=3, gamma=0.5) "
-                          "returned 1.0; expected 0.5.")
+    assert msg.startswith(
+        "At step 3, step_lr(step=3, base_lr=1.0, step_size=3, gamma=0.5) "
+        "returned 1.0; expected 0.5."
+    )
     assert "a step late" in msg
     assert "Hint: at step 3 (= step_size)" in msg
 
@@ -156,6 +163,7 @@ def test_a_curve_that_never_changes():
 
 
 def test_plateau_wrong_length():
-    report = check("reduce_lr_on_plateau",
-                   lambda metrics, base_lr, *a, **k: [base_lr] * (len(metrics) - 1))
+    report = check(
+        "reduce_lr_on_plateau", lambda metrics, base_lr, *a, **k: [base_lr] * (len(metrics) - 1)
+    )
     assert "returned 15 values for 16 metrics" in messages(report)

@@ -5,8 +5,8 @@ and a bug in an exercise's own code reported as the grader's.
 from __future__ import annotations
 
 import pytest
-from grading_utils import messages, step_lr
 
+from grading_utils import messages, step_lr
 from lrlab.grading import (
     ChoiceExercise,
     Exercise,
@@ -18,8 +18,15 @@ from lrlab.grading import (
 
 
 def test_numeric_exercise():
-    register(NumericExercise("test_lr_at_95", 0.1 * 0.1 ** 3, question="lr at step 95?",
-                             mistakes={1e-3: "That is two drops."}, hint="count the drops"))
+    register(
+        NumericExercise(
+            "test_lr_at_95",
+            0.1 * 0.1**3,
+            question="lr at step 95?",
+            mistakes={1e-3: "That is two drops."},
+            hint="count the drops",
+        )
+    )
     assert check("test_lr_at_95", 1e-4).passed
     assert check("test_lr_at_95", lambda: 1e-4).passed
     assert "That is two drops." in messages(check("test_lr_at_95", 1e-3))
@@ -35,8 +42,14 @@ def test_numeric_exercise():
 
 
 def test_choice_exercise():
-    register(ChoiceExercise("test_choice", {"a": "StepLR", "b": "ExponentialLR", "c": "OneCycleLR"},
-                            "b", explanations={"a": "StepLR drops in steps."}))
+    register(
+        ChoiceExercise(
+            "test_choice",
+            {"a": "StepLR", "b": "ExponentialLR", "c": "OneCycleLR"},
+            "b",
+            explanations={"a": "StepLR drops in steps."},
+        )
+    )
     assert check("test_choice", " B ").passed
     assert "StepLR drops in steps." in messages(check("test_choice", "a"))
     assert "'z' is not one of the choices 'a', 'b', 'c'" in messages(check("test_choice", "z"))
@@ -79,9 +92,15 @@ class _TodoScheduler:
 
 def test_scheduler_exercise():
     pytest.importorskip("torch")
-    register(SchedulerExercise("test_my_steplr", lambda t, lr: step_lr(t, lr, 3, 0.5),
-                               lambda cls, opt: cls(opt, step_size=3, gamma=0.5), steps=12,
-                               base_lrs=(0.1, 0.02)))
+    register(
+        SchedulerExercise(
+            "test_my_steplr",
+            lambda t, lr: step_lr(t, lr, 3, 0.5),
+            lambda cls, opt: cls(opt, step_size=3, gamma=0.5),
+            steps=12,
+            base_lrs=(0.1, 0.02),
+        )
+    )
     assert check("test_my_steplr", _MyStepLR).passed
     report = check("test_my_steplr", _FirstGroupOnly)
     assert "param_groups[1]['lr'] is 0.02; expected 0.01" in messages(report)
@@ -92,9 +111,15 @@ def test_scheduler_exercise():
 def test_the_libraries_drop_in_steplr_passes_the_scheduler_exercise():
     pytest.importorskip("torch")
     schedulers = pytest.importorskip("lrlab.schedulers")
-    register(SchedulerExercise("test_lrlab_steplr", lambda t, lr: step_lr(t, lr, 3, 0.5),
-                               lambda cls, opt: cls(opt, step_size=3, gamma=0.5), steps=12,
-                               base_lrs=(0.1, 0.02)))
+    register(
+        SchedulerExercise(
+            "test_lrlab_steplr",
+            lambda t, lr: step_lr(t, lr, 3, 0.5),
+            lambda cls, opt: cls(opt, step_size=3, gamma=0.5),
+            steps=12,
+            base_lrs=(0.1, 0.02),
+        )
+    )
     assert check("test_lrlab_steplr", schedulers.StepLR).passed
 
 

@@ -8,7 +8,6 @@ import base64
 import re
 
 from grading_utils import step_lr
-
 from lrlab.grading import check
 
 

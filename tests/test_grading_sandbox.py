@@ -15,8 +15,8 @@ import time
 
 import numpy as np
 import pytest
-from grading_utils import cyclic_lr, failed, line_of, messages, step_lr
 
+from grading_utils import cyclic_lr, failed, line_of, messages, step_lr
 from lrlab.grading import check
 
 
@@ -34,8 +34,9 @@ def test_not_implemented_means_not_attempted():
 
 
 def test_not_implemented_for_one_mode_fails_only_that_check():
-    def no_exp_range(step, base_lr, max_lr, step_size_up=2000, step_size_down=None,
-                     mode="triangular", gamma=1.0):
+    def no_exp_range(
+        step, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode="triangular", gamma=1.0
+    ):
         if mode == "exp_range":
             raise NotImplementedError("exp_range")
         return cyclic_lr(step, base_lr, max_lr, step_size_up, step_size_down, mode, gamma)
@@ -43,7 +44,8 @@ def test_not_implemented_for_one_mode_fails_only_that_check():
     report = check("cyclic_lr", no_exp_range)
     assert report.status == "failed"
     assert [c.name for c in failed(report)] == [
-        "exp_range: the amplitude shrinks by gamma at every step"]
+        "exp_range: the amplitude shrinks by gamma at every step"
+    ]
     assert "NotImplementedError" in messages(report)
 
 
@@ -79,36 +81,43 @@ def test_zero_warmup_division_by_zero_shows_the_line():
         warm = step / num_warmup_steps
         if step < num_warmup_steps:
             return base_lr * warm
-        return base_lr * max(0.0, (num_training_steps - step)
-                             / (num_training_steps - num_warmup_steps))
+        return base_lr * max(
+            0.0, (num_training_steps - step) / (num_training_steps - num_warmup_steps)
+        )
 
     report = check("linear_schedule_with_warmup", divides)
     assert [c.name for c in failed(report)] == ["no warmup (num_warmup_steps=0)"]
     msg = failed(report)[0].message
-    assert msg.startswith("At step 0, linear_schedule_with_warmup(step=0, base_lr=0.1, "
-                          "num_warmup_steps=0, num_training_steps=50): your code raised "
-                          "ZeroDivisionError: division by zero")
+    assert msg.startswith(
+        "At step 0, linear_schedule_with_warmup(step=0, base_lr=0.1, "
+        "num_warmup_steps=0, num_training_steps=50): your code raised "
+        "ZeroDivisionError: division by zero"
+    )
     assert f"line {line_of(divides, 'warm = ')}: warm = step / num_warmup_steps" in msg
     assert "Hint: with no warmup the first lr is base_lr" in msg
 
 
-@pytest.mark.parametrize("value, words", [
-    (None, "returned None (is a `return` statement missing?)"),
-    (math.nan, "returned nan"),
-    (math.inf, "returned inf"),
-    ("0.1", "returned a str ('0.1')"),
-    ([0.1], "returned a list of 1 item(s)"),
-    (np.array([0.1, 0.2]), "returned an array of shape (2,)"),
-    (True, "returned a bool"),
-    (1j, "returned a complex number"),
-    (object(), "returned a object"),
-])
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        (None, "returned None (is a `return` statement missing?)"),
+        (math.nan, "returned nan"),
+        (math.inf, "returned inf"),
+        ("0.1", "returned a str ('0.1')"),
+        ([0.1], "returned a list of 1 item(s)"),
+        (np.array([0.1, 0.2]), "returned an array of shape (2,)"),
+        (True, "returned a bool"),
+        (1j, "returned a complex number"),
+        (object(), "returned a object"),
+    ],
+)
 def test_bad_return_values_get_a_clear_message(value, words):
     report = check("exponential_lr", lambda step, base_lr, gamma: value)
     assert report.status == "failed" and report.score == 1  # only the signature
     assert words in failed(report)[0].message
     assert failed(report)[0].message.startswith(
-        "At step 0, exponential_lr(step=0, base_lr=0.1, gamma=0.95)")
+        "At step 0, exponential_lr(step=0, base_lr=0.1, gamma=0.95)"
+    )
 
 
 def test_an_object_that_breaks_float_and_repr_does_not_break_the_grader():
@@ -148,7 +157,8 @@ def test_endless_loop_is_stopped_outside_the_main_thread():
 
     reports = []
     thread = threading.Thread(
-        target=lambda: reports.append(check("step_lr", forever, time_limit=0.5)), daemon=True)
+        target=lambda: reports.append(check("step_lr", forever, time_limit=0.5)), daemon=True
+    )
     thread.start()
     thread.join(10)
     assert reports, "check did not return"
@@ -157,8 +167,9 @@ def test_endless_loop_is_stopped_outside_the_main_thread():
 
 def test_blocking_call_is_stopped():
     start = time.monotonic()
-    report = check("step_lr", lambda step, base_lr, step_size, gamma=0.1: time.sleep(60),
-                   time_limit=0.5)
+    report = check(
+        "step_lr", lambda step, base_lr, step_size, gamma=0.1: time.sleep(60), time_limit=0.5
+    )
     assert time.monotonic() - start < 3
     assert "stopped after 0.5 s" in failed(report)[0].message
 
@@ -182,8 +193,9 @@ def test_sorting_the_milestones_in_place_is_reported():
     report = check("multistep_lr", sorts)
     assert [c.name for c in failed(report)] == ["unsorted milestones"]
     msg = failed(report)[0].message
-    assert ("changed its `milestones` argument: it was [8, 3] before the call and [3, 8] "
-            "after it") in msg
+    assert (
+        "changed its `milestones` argument: it was [8, 3] before the call and [3, 8] after it"
+    ) in msg
 
 
 def test_modifying_the_metrics_is_reported():
@@ -263,15 +275,17 @@ def test_answer_that_is_not_a_function():
 
 
 def test_numpy_scalars_0d_arrays_and_float32_are_accepted():
-    r32 = check("exponential_lr", lambda step, base_lr, gamma: np.float32(base_lr * gamma ** step))
+    r32 = check("exponential_lr", lambda step, base_lr, gamma: np.float32(base_lr * gamma**step))
     assert r32.passed, str(r32)
-    r0d = check("exponential_lr", lambda step, base_lr, gamma: np.array(base_lr * gamma ** step))
+    r0d = check("exponential_lr", lambda step, base_lr, gamma: np.array(base_lr * gamma**step))
     assert r0d.passed, str(r0d)
 
 
 def test_a_0d_torch_tensor_is_accepted_with_a_note():
     torch = pytest.importorskip("torch")
-    report = check("exponential_lr", lambda step, base_lr, gamma: torch.tensor(
-        base_lr * gamma ** step, dtype=torch.float64))
+    report = check(
+        "exponential_lr",
+        lambda step, base_lr, gamma: torch.tensor(base_lr * gamma**step, dtype=torch.float64),
+    )
     assert report.passed, str(report)
     assert any("torch tensor" in n and ".item()" in n for n in report.notes)

@@ -29,8 +29,9 @@ def sgd(lr=0.1, momentum=0.0):
 # --- the sweep and the smoothing -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("start, end, n", [(1e-7, 10.0, 100), (1e-3, 1.0, 4), (0.5, 0.6, 2),
-                                           (2e-5, 3.0, 257)])
+@pytest.mark.parametrize(
+    "start, end, n", [(1e-7, 10.0, 100), (1e-3, 1.0, 4), (0.5, 0.6, 2), (2e-5, 3.0, 257)]
+)
 def test_sweep_is_start_times_ratio_to_the_power_t_over_n_minus_1(start, end, n):
     lrs = sweep_lrs(start, end, n)
     expected = [start * (end / start) ** (t / (n - 1)) for t in range(n)]
@@ -47,7 +48,7 @@ def test_smoothing_is_a_bias_corrected_weighted_mean():
     smoothed = smooth_losses(losses, beta)
     for t in (0, 1, 7, 59):
         weights = beta ** np.arange(t, -1, -1)  # loss i weighs beta ** (t - i)
-        assert smoothed[t] == pytest.approx(np.average(losses[:t + 1], weights=weights), rel=1e-12)
+        assert smoothed[t] == pytest.approx(np.average(losses[: t + 1], weights=weights), rel=1e-12)
     np.testing.assert_allclose(smooth_losses([1.0, 0.0, 0.0], 0.5), [1.0, 1 / 3, 1 / 7])
     np.testing.assert_array_equal(smooth_losses(losses, 0.0), losses)
     np.testing.assert_allclose(smooth_losses(np.full(10, 2.5), 0.98), 2.5)
@@ -67,7 +68,7 @@ def test_steepest_finds_the_centre_of_a_symmetric_drop():
 
 def test_steepest_measures_the_slope_per_decade_not_per_point():
     # Two equal drops of 1.0: over 1 decade (points 0..1) and over 0.1 decade (points 2..3).
-    lrs = np.array([1e-4, 1e-3, 1e-2, 10 ** -1.9, 1.0])
+    lrs = np.array([1e-4, 1e-3, 1e-2, 10**-1.9, 1.0])
     losses = np.array([3.0, 2.0, 2.0, 1.0, 1.0])
     assert steepest(lrs, losses)[1] in (2, 3)
 
@@ -106,7 +107,7 @@ def test_valley_of_a_typical_range_test_curve_lies_on_the_way_down():
     losses = 2.0 - 1.5 / (1 + np.exp(-4 * (x + 2.5))) + np.exp(3 * (x - 0.5))
     lr, _ = valley(LRS, losses)
     bottom = LRS[np.argmin(losses)]
-    assert 10 ** -3.5 < lr < bottom
+    assert 10**-3.5 < lr < bottom
 
 
 @pytest.mark.parametrize("name", sorted(SUGGESTIONS))
@@ -127,9 +128,15 @@ def test_every_suggestion_has_the_same_signature_and_checks_its_input(name):
 
 def result_of(losses, smoothed=None, stop_lr=None):
     losses = np.asarray(losses, dtype=float)
-    return RangeTestResult(lrs=np.logspace(-4, 0, len(losses)), losses=losses,
-                           smoothed=losses if smoothed is None else np.asarray(smoothed, float),
-                           num_steps=len(losses), smooth=0.0, diverge_factor=4.0, stop_lr=stop_lr)
+    return RangeTestResult(
+        lrs=np.logspace(-4, 0, len(losses)),
+        losses=losses,
+        smoothed=losses if smoothed is None else np.asarray(smoothed, float),
+        num_steps=len(losses),
+        smooth=0.0,
+        diverge_factor=4.0,
+        stop_lr=stop_lr,
+    )
 
 
 def test_suggest_skips_the_first_tenth_and_counts_indices_from_the_start():
@@ -153,13 +160,16 @@ def test_suggest_reads_the_smoothed_curve_unless_told_otherwise():
     assert set(result.suggestions(skip_start=0)) == set(SUGGESTIONS)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(method="lowest"), "method"),
-    (dict(method=3), "method"),
-    (dict(curve="mean"), "curve"),
-    (dict(skip_start=-1), "skip_start"),
-    (dict(skip_end=9), "skip_end"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(method="lowest"), "method"),
+        (dict(method=3), "method"),
+        (dict(curve="mean"), "curve"),
+        (dict(skip_start=-1), "skip_start"),
+        (dict(skip_end=9), "skip_end"),
+    ],
+)
 def test_suggest_rejects_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         result_of(np.linspace(2, 1, 10)).suggest(**kwargs)
@@ -214,8 +224,9 @@ def test_the_first_loss_is_that_of_the_fresh_model_on_its_batch():
 
 
 def test_divergence_stops_the_sweep_where_the_smoothed_loss_passes_the_factor():
-    result = lr_range_test(sgd(momentum=0.9), start_lr=1e-3, end_lr=1e3, num_steps=150,
-                           diverge_factor=4.0, smooth=0.9)
+    result = lr_range_test(
+        sgd(momentum=0.9), start_lr=1e-3, end_lr=1e3, num_steps=150, diverge_factor=4.0, smooth=0.9
+    )
     assert result.diverged and len(result.lrs) < 150
     smoothed = result.smoothed
     assert result.stop_lr == result.lrs[-1]
@@ -225,8 +236,9 @@ def test_divergence_stops_the_sweep_where_the_smoothed_loss_passes_the_factor():
 
 
 def test_a_non_finite_loss_stops_the_sweep_and_is_not_recorded():
-    result = lr_range_test(sgd(momentum=0.9), start_lr=1e-2, end_lr=1e12, num_steps=200,
-                           diverge_factor=None)
+    result = lr_range_test(
+        sgd(momentum=0.9), start_lr=1e-2, end_lr=1e12, num_steps=200, diverge_factor=None
+    )
     assert result.diverged and len(result.lrs) < 200
     assert np.all(np.isfinite(result.losses))
     assert result.stop_lr > result.lrs[-1]
@@ -240,9 +252,17 @@ def test_on_a_quadratic_the_sweep_diverges_only_above_the_stability_limit():
     noise = torch.randn(64, 1, generator=torch.Generator().manual_seed(0))
     data = (x, 3.0 * x + 0.1 * noise)
     limit = 1.0 / x.pow(2).mean().item()
-    result = lr_range_test(sgd(), data, start_lr=1e-3, end_lr=1e3, num_steps=120, batch_size=64,
-                           make_model=lambda: torch.nn.Linear(1, 1, bias=False),
-                           loss_fn=torch.nn.functional.mse_loss, smooth=0.0)
+    result = lr_range_test(
+        sgd(),
+        data,
+        start_lr=1e-3,
+        end_lr=1e3,
+        num_steps=120,
+        batch_size=64,
+        make_model=lambda: torch.nn.Linear(1, 1, bias=False),
+        loss_fn=torch.nn.functional.mse_loss,
+        smooth=0.0,
+    )
     assert result.diverged and limit < result.stop_lr < 10 * limit
     below = result.losses[result.lrs < limit]
     assert np.all(np.diff(below) <= 1e-6 * below[0])  # below the limit: descent
@@ -250,8 +270,10 @@ def test_on_a_quadratic_the_sweep_diverges_only_above_the_stability_limit():
 
 def test_same_seed_same_curves_and_the_global_rng_is_untouched():
     state = torch.random.get_rng_state()
-    a, b = (lr_range_test(sgd(momentum=0.9), start_lr=1e-4, end_lr=10.0, num_steps=80, seed=3)
-            for _ in range(2))
+    a, b = (
+        lr_range_test(sgd(momentum=0.9), start_lr=1e-4, end_lr=10.0, num_steps=80, seed=3)
+        for _ in range(2)
+    )
     c = lr_range_test(sgd(momentum=0.9), start_lr=1e-4, end_lr=10.0, num_steps=80, seed=4)
     np.testing.assert_array_equal(a.losses, b.losses)
     np.testing.assert_array_equal(a.smoothed, b.smoothed)
@@ -263,24 +285,27 @@ def test_same_seed_same_curves_and_the_global_rng_is_untouched():
 # --- bad arguments ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(start_lr=0.0), "start_lr"),
-    (dict(start_lr=math.nan), "start_lr"),
-    (dict(end_lr=1e-8), "end_lr"),
-    (dict(num_steps=1), "num_steps"),
-    (dict(num_steps=10.5), "num_steps"),
-    (dict(smooth=1.0), "smooth"),
-    (dict(smooth=-0.1), "smooth"),
-    (dict(diverge_factor=1.0), "diverge_factor"),
-    (dict(batch_size=0), "batch_size"),
-    (dict(batch_size=100_000), "batch_size"),
-    (dict(seed=-1), "seed"),
-    (dict(data="digits"), "data"),
-    (dict(data=(torch.zeros(3, 2), torch.zeros(4))), "data"),
-    (dict(make_model="mlp"), "make_model"),
-    (dict(make_model=lambda: "not a module"), "make_model"),
-    (dict(loss_fn=None), "loss_fn"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(start_lr=0.0), "start_lr"),
+        (dict(start_lr=math.nan), "start_lr"),
+        (dict(end_lr=1e-8), "end_lr"),
+        (dict(num_steps=1), "num_steps"),
+        (dict(num_steps=10.5), "num_steps"),
+        (dict(smooth=1.0), "smooth"),
+        (dict(smooth=-0.1), "smooth"),
+        (dict(diverge_factor=1.0), "diverge_factor"),
+        (dict(batch_size=0), "batch_size"),
+        (dict(batch_size=100_000), "batch_size"),
+        (dict(seed=-1), "seed"),
+        (dict(data="digits"), "data"),
+        (dict(data=(torch.zeros(3, 2), torch.zeros(4))), "data"),
+        (dict(make_model="mlp"), "make_model"),
+        (dict(make_model=lambda: "not a module"), "make_model"),
+        (dict(loss_fn=None), "loss_fn"),
+    ],
+)
 def test_bad_arguments_raise_value_errors_naming_them(kwargs, match):
     with pytest.raises(ValueError, match=match):
         lr_range_test(sgd(), **kwargs)
@@ -325,7 +350,9 @@ def test_imports_only_public_names_and_runs_in_the_training_context():
 
     tree = ast.parse(inspect.getsource(lrlab.range_test))
     imported = [
-        (node.module, alias.name) for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+        (node.module, alias.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
         for alias in node.names
     ]
     assert not [name for _, name in imported if name.startswith("_")]

@@ -24,6 +24,9 @@ import numpy as np
 import pytest
 import torch
 import torch.optim.lr_scheduler as tl
+
+import lrlab
+from lrlab import schedulers as ls
 from scheduler_utils import (
     CONFIGS,
     MOMENTUM_KINDS,
@@ -39,9 +42,6 @@ from scheduler_utils import (
     snapshot,
     through_bytes,
 )
-
-import lrlab
-from lrlab import schedulers as ls
 
 SEEDS = range(6)
 
@@ -120,8 +120,9 @@ def sequential_with_momentum(opt):
     # The first child ends at step 119 with a momentum below max_momentum, which the StepLR
     # child leaves in place: a loaded state must replay it.
     cycle = ls.OneCycleLR(opt, max_lr=[0.5, 0.2, 1.0], total_steps=150)
-    cyclic = ls.CyclicLR(opt, base_lr=0.01, max_lr=0.1, step_size_up=9, mode="exp_range",
-                         gamma=0.99)
+    cyclic = ls.CyclicLR(
+        opt, base_lr=0.01, max_lr=0.1, step_size_up=9, mode="exp_range", gamma=0.99
+    )
     decay = ls.StepLR(opt, step_size=13, gamma=0.7)
     return ls.SequentialLR(opt, [cycle, decay, cyclic], milestones=[120, 200])
 
@@ -170,13 +171,25 @@ def test_state_dict_holds_only_what_resuming_needs() -> None:
     assert set(ls.StepLR(opt, step_size=3).state_dict()) == {"last_epoch", "base_lrs"}
     plateau = ls.ReduceLROnPlateau(make_optimizer("sgd"))
     assert set(plateau.state_dict()) == {
-        "last_epoch", "best", "num_bad_epochs", "cooldown_counter", "_last_lr",
+        "last_epoch",
+        "best",
+        "num_bad_epochs",
+        "cooldown_counter",
+        "_last_lr",
     }
 
 
 TORCH_CLASSES = [
-    "StepLR", "MultiStepLR", "ExponentialLR", "CosineAnnealingLR", "CosineAnnealingWarmRestarts",
-    "ReduceLROnPlateau", "CyclicLR", "OneCycleLR", "LambdaLR", "SequentialLR",
+    "StepLR",
+    "MultiStepLR",
+    "ExponentialLR",
+    "CosineAnnealingLR",
+    "CosineAnnealingWarmRestarts",
+    "ReduceLROnPlateau",
+    "CyclicLR",
+    "OneCycleLR",
+    "LambdaLR",
+    "SequentialLR",
 ]
 
 
@@ -216,8 +229,11 @@ BAD_INPUTS = [
     (lambda: ls.CyclicLR(sgd(), 0.01, 0.1, mode="sine"), "mode", "'sine'"),
     (lambda: ls.CyclicLR(sgd(), 0.2, 0.1), "max_lr", "0.1"),
     (lambda: ls.CyclicLR(sgd(), [0.01, 0.02], 0.1), "base_lr", "[0.01, 0.02]"),
-    (lambda: ls.CyclicLR(sgd(), 0.01, 0.1, scale_fn=lambda x: 1.0, scale_mode="epochs"),
-     "scale_mode", "'epochs'"),
+    (
+        lambda: ls.CyclicLR(sgd(), 0.01, 0.1, scale_fn=lambda x: 1.0, scale_mode="epochs"),
+        "scale_mode",
+        "'epochs'",
+    ),
     (lambda: ls.CyclicLR(sgd(), 0.01, 0.1, scale_fn=3), "scale_fn", "3"),
     (lambda: ls.CyclicLR(sgd(), 0.01, 0.1, base_momentum=0.95), "base_momentum", "0.95"),
     (lambda: ls.CyclicLR(make_optimizer("adagrad"), 0.01, 0.1), "cycle_momentum", "Adagrad"),
@@ -236,16 +252,23 @@ BAD_INPUTS = [
     (lambda: ls.get_linear_schedule_with_warmup(sgd(), -1, 100), "num_warmup_steps", "-1"),
     (lambda: ls.get_linear_schedule_with_warmup(sgd(), 0, 0), "num_training_steps", "0"),
     (lambda: ls.get_cosine_schedule_with_warmup(sgd(), 0, 10, num_cycles=0), "num_cycles", "0"),
-    (lambda: ls.get_polynomial_decay_schedule_with_warmup(sgd(), 0, 10, lr_end=0.5),
-     "lr_end", "0.5"),
+    (
+        lambda: ls.get_polynomial_decay_schedule_with_warmup(sgd(), 0, 10, lr_end=0.5),
+        "lr_end",
+        "0.5",
+    ),
     (lambda: ls.get_inverse_sqrt_schedule(sgd(), 10, timescale=0), "timescale", "0"),
     (lambda: ls.get_wsd_schedule(sgd(), 10, 10), "num_stable_steps", "None"),
-    (lambda: ls.get_wsd_schedule(sgd(), 10, 10, num_training_steps=15), "num_training_steps",
-     "15"),
+    (lambda: ls.get_wsd_schedule(sgd(), 10, 10, num_training_steps=15), "num_training_steps", "15"),
     (lambda: ls.get_wsd_schedule(sgd(), 10, 10, 100, decay_type="exp"), "decay_type", "'exp'"),
     (lambda: ls.get_cosine_with_min_lr_schedule_with_warmup(sgd(), 0, 10), "min_lr", "None"),
-    (lambda: ls.get_cosine_with_min_lr_schedule_with_warmup(sgd(), 0, 10, min_lr=0.0,
-                                                            min_lr_rate=0.1), "min_lr_rate", "0.1"),
+    (
+        lambda: ls.get_cosine_with_min_lr_schedule_with_warmup(
+            sgd(), 0, 10, min_lr=0.0, min_lr_rate=0.1
+        ),
+        "min_lr_rate",
+        "0.1",
+    ),
 ]
 
 
@@ -305,7 +328,9 @@ def test_modules_import_schedules_from_the_package_only(module) -> None:
     tree = ast.parse(inspect.getsource(module))
     sources = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
     sources |= {
-        alias.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
         for alias in node.names
     }
     assert not [name for name in sources if name.startswith("lrlab.schedules.")]
@@ -339,7 +364,8 @@ def test_all_lists_every_public_name_of_the_modules() -> None:
     modules = [m for m in scheduler_modules()[1:] if "._" not in m.__name__]
     for module in modules:
         defined = {
-            name for name, value in vars(module).items()
+            name
+            for name, value in vars(module).items()
             if not name.startswith("_") and getattr(value, "__module__", None) == module.__name__
         }
         assert set(module.__all__) == defined, module.__name__

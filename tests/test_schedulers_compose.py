@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 import torch
 import torch.optim.lr_scheduler as tl
+
+from lrlab import schedulers as ls
 from scheduler_utils import (
     CONFIGS,
     MOMENTUM_KINDS,
@@ -23,8 +25,6 @@ from scheduler_utils import (
     sgd,
     through_bytes,
 )
-
-from lrlab import schedulers as ls
 
 
 def test_lambda_list_of_functions_per_group_matches_torch() -> None:

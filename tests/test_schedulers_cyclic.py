@@ -6,14 +6,14 @@ from __future__ import annotations
 
 import pytest
 import torch.optim.lr_scheduler as tl
+
+from lrlab import schedulers as ls
 from scheduler_utils import (
     MOMENTUM_KINDS,
     assert_parity,
     both,
     make_optimizer,
 )
-
-from lrlab import schedulers as ls
 
 
 @pytest.mark.parametrize("mode", ["triangular", "triangular2", "exp_range"])

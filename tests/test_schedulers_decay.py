@@ -9,6 +9,8 @@ import random
 
 import pytest
 import torch.optim.lr_scheduler as tl
+
+from lrlab import schedulers as ls
 from scheduler_utils import (
     LRS,
     assert_parity,
@@ -17,8 +19,6 @@ from scheduler_utils import (
     make_optimizer,
     through_bytes,
 )
-
-from lrlab import schedulers as ls
 
 
 @pytest.mark.parametrize(

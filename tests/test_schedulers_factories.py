@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import pytest
 import transformers.optimization as hf
+
+from lrlab import schedulers as ls
 from scheduler_utils import (
     MOMENTUM_KINDS,
     assert_close,
@@ -19,38 +21,66 @@ from scheduler_utils import (
     plateau_run,
 )
 
-from lrlab import schedulers as ls
-
 
 def hf_configs(r: random.Random) -> dict[str, tuple[str, dict]]:
     """One random valid configuration per factory: name -> (factory, kwargs)."""
     warmup = r.choice([0, 1, r.randint(2, 200)])
     total = warmup + r.choice([1, r.randint(2, 800)])
     return {
-        "linear": ("get_linear_schedule_with_warmup", dict(
-            num_warmup_steps=warmup, num_training_steps=total)),
-        "cosine": ("get_cosine_schedule_with_warmup", dict(
-            num_warmup_steps=warmup, num_training_steps=total,
-            num_cycles=r.choice([0.5, r.uniform(0.1, 3.0)]))),
-        "cosine_with_restarts": ("get_cosine_with_hard_restarts_schedule_with_warmup", dict(
-            num_warmup_steps=warmup, num_training_steps=total, num_cycles=r.randint(1, 5))),
-        "polynomial": ("get_polynomial_decay_schedule_with_warmup", dict(
-            num_warmup_steps=warmup, num_training_steps=total,
-            lr_end=r.choice([1e-7, 0.0, r.uniform(0.0, 0.05)]), power=r.uniform(0.5, 3.0))),
+        "linear": (
+            "get_linear_schedule_with_warmup",
+            dict(num_warmup_steps=warmup, num_training_steps=total),
+        ),
+        "cosine": (
+            "get_cosine_schedule_with_warmup",
+            dict(
+                num_warmup_steps=warmup,
+                num_training_steps=total,
+                num_cycles=r.choice([0.5, r.uniform(0.1, 3.0)]),
+            ),
+        ),
+        "cosine_with_restarts": (
+            "get_cosine_with_hard_restarts_schedule_with_warmup",
+            dict(num_warmup_steps=warmup, num_training_steps=total, num_cycles=r.randint(1, 5)),
+        ),
+        "polynomial": (
+            "get_polynomial_decay_schedule_with_warmup",
+            dict(
+                num_warmup_steps=warmup,
+                num_training_steps=total,
+                lr_end=r.choice([1e-7, 0.0, r.uniform(0.0, 0.05)]),
+                power=r.uniform(0.5, 3.0),
+            ),
+        ),
         "constant": ("get_constant_schedule", {}),
-        "constant_with_warmup": ("get_constant_schedule_with_warmup", dict(
-            num_warmup_steps=warmup)),
-        "inverse_sqrt": ("get_inverse_sqrt_schedule", dict(
-            num_warmup_steps=warmup, timescale=r.choice([None, r.randint(1, 500)]))),
-        "warmup_stable_decay": ("get_wsd_schedule", dict(
-            num_warmup_steps=warmup, num_decay_steps=r.randint(0, 300),
-            num_stable_steps=r.randint(0, 400),
-            warmup_type=r.choice(["linear", "cosine", "1-sqrt"]),
-            decay_type=r.choice(["linear", "cosine", "1-sqrt"]),
-            min_lr_ratio=r.choice([0, r.uniform(0, 0.5)]), num_cycles=r.uniform(0.2, 1.0))),
-        "cosine_with_min_lr": ("get_cosine_with_min_lr_schedule_with_warmup", dict(
-            num_warmup_steps=warmup, num_training_steps=total,
-            **r.choice([{"min_lr": r.uniform(0.0, 0.1)}, {"min_lr_rate": r.uniform(0.0, 1.0)}]))),
+        "constant_with_warmup": (
+            "get_constant_schedule_with_warmup",
+            dict(num_warmup_steps=warmup),
+        ),
+        "inverse_sqrt": (
+            "get_inverse_sqrt_schedule",
+            dict(num_warmup_steps=warmup, timescale=r.choice([None, r.randint(1, 500)])),
+        ),
+        "warmup_stable_decay": (
+            "get_wsd_schedule",
+            dict(
+                num_warmup_steps=warmup,
+                num_decay_steps=r.randint(0, 300),
+                num_stable_steps=r.randint(0, 400),
+                warmup_type=r.choice(["linear", "cosine", "1-sqrt"]),
+                decay_type=r.choice(["linear", "cosine", "1-sqrt"]),
+                min_lr_ratio=r.choice([0, r.uniform(0, 0.5)]),
+                num_cycles=r.uniform(0.2, 1.0),
+            ),
+        ),
+        "cosine_with_min_lr": (
+            "get_cosine_with_min_lr_schedule_with_warmup",
+            dict(
+                num_warmup_steps=warmup,
+                num_training_steps=total,
+                **r.choice([{"min_lr": r.uniform(0.0, 0.1)}, {"min_lr_rate": r.uniform(0.0, 1.0)}]),
+            ),
+        ),
     }
 
 
@@ -146,11 +176,16 @@ def test_get_scheduler_unexpected_kwarg_raises_type_error_like_transformers() ->
 
 
 HF_FACTORIES = [
-    "get_linear_schedule_with_warmup", "get_cosine_schedule_with_warmup",
+    "get_linear_schedule_with_warmup",
+    "get_cosine_schedule_with_warmup",
     "get_cosine_with_hard_restarts_schedule_with_warmup",
-    "get_polynomial_decay_schedule_with_warmup", "get_constant_schedule",
-    "get_constant_schedule_with_warmup", "get_inverse_sqrt_schedule", "get_wsd_schedule",
-    "get_cosine_with_min_lr_schedule_with_warmup", "get_reduce_on_plateau_schedule",
+    "get_polynomial_decay_schedule_with_warmup",
+    "get_constant_schedule",
+    "get_constant_schedule_with_warmup",
+    "get_inverse_sqrt_schedule",
+    "get_wsd_schedule",
+    "get_cosine_with_min_lr_schedule_with_warmup",
+    "get_reduce_on_plateau_schedule",
     "get_scheduler",
 ]
 

@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 import torch
 import torch.optim.lr_scheduler as tl
+
+from lrlab import schedulers as ls
 from scheduler_utils import (
     LRS,
     MOMENTUM_KINDS,
@@ -20,8 +22,6 @@ from scheduler_utils import (
     sgd,
     through_bytes,
 )
-
-from lrlab import schedulers as ls
 
 
 @pytest.mark.parametrize("seed", range(8))

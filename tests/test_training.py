@@ -14,9 +14,24 @@ from lrlab.training import deterministic
 
 # The names the notebooks import from lrlab.training: they must stay there.
 NOTEBOOK_NAMES = [
-    "final_metrics", "load_digits", "make_deep_mlp", "make_mlp", "mean_result", "record_lrs",
-    "steps_per_epoch", "summarize", "train", "train_runs", "QuadraticBowl", "Budget",
-    "predict_proba", "ensemble_metrics", "compare_runs", "TrainResult", "Digits", "SurfaceRun",
+    "final_metrics",
+    "load_digits",
+    "make_deep_mlp",
+    "make_mlp",
+    "mean_result",
+    "record_lrs",
+    "steps_per_epoch",
+    "summarize",
+    "train",
+    "train_runs",
+    "QuadraticBowl",
+    "Budget",
+    "predict_proba",
+    "ensemble_metrics",
+    "compare_runs",
+    "TrainResult",
+    "Digits",
+    "SurfaceRun",
 ]
 
 
@@ -36,7 +51,8 @@ def test_all_lists_every_public_name_of_the_modules() -> None:
     public = [m for m in training_modules() if "._" not in m.__name__]
     for module in public:
         defined = {
-            name for name, value in vars(module).items()
+            name
+            for name, value in vars(module).items()
             if not name.startswith("_") and getattr(value, "__module__", None) == module.__name__
         }
         assert set(module.__all__) == defined, module.__name__

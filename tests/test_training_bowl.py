@@ -41,8 +41,9 @@ def test_bowl_stability_bound():
 
 def test_bowl_runs_the_scheduler_after_each_step():
     bowl = QuadraticBowl()
-    run = bowl.descend(sgd(0.1), lambda opt: torch.optim.lr_scheduler.ExponentialLR(opt, 0.5),
-                       steps=4)
+    run = bowl.descend(
+        sgd(0.1), lambda opt: torch.optim.lr_scheduler.ExponentialLR(opt, 0.5), steps=4
+    )
     np.testing.assert_allclose(run.lr, [0.1, 0.05, 0.025, 0.0125])
 
 
@@ -57,11 +58,14 @@ def test_bowl_noise_is_seeded():
     assert not np.array_equal(a.path, clean.path)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    ({"curvature": (1.0, 0.0)}, "curvature"),
-    ({"curvature": (1.0,)}, "curvature"),
-    ({"noise": -1.0}, "noise"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"curvature": (1.0, 0.0)}, "curvature"),
+        ({"curvature": (1.0,)}, "curvature"),
+        ({"noise": -1.0}, "noise"),
+    ],
+)
 def test_bowl_rejects_bad_arguments(kwargs, name):
     with pytest.raises(ValueError, match=name):
         QuadraticBowl(**kwargs)

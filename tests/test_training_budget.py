@@ -32,11 +32,14 @@ def test_record_lrs_gives_the_lr_each_update_uses():
         record_lrs(halve_every_two, 3)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    ({"steps": 0}, "steps"),
-    ({"steps": 3, "lrs": ()}, "lrs"),
-    ({"steps": 3, "lrs": (0.1, -1.0)}, r"lrs\[1\]"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"steps": 0}, "steps"),
+        ({"steps": 3, "lrs": ()}, "lrs"),
+        ({"steps": 3, "lrs": (0.1, -1.0)}, r"lrs\[1\]"),
+    ],
+)
 def test_record_lrs_rejects_bad_arguments(kwargs, name):
     with pytest.raises(ValueError, match=name):
         record_lrs(lambda opt: torch.optim.lr_scheduler.StepLR(opt, 1), **kwargs)
@@ -65,14 +68,17 @@ def test_budget_fixes_everything_but_the_schedule_and_the_lr():
     assert run.test_loss.shape == (3,)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    ({"epochs": 0}, "epochs"),
-    ({"batch_size": 0}, "batch_size"),
-    ({"momentum": 1.0}, "momentum"),
-    ({"weight_decay": -1.0}, "weight_decay"),
-    ({"hidden": 0}, "hidden"),
-    ({"val_fraction": 0.6, "test_fraction": 0.5}, "val_fraction \\+ test_fraction"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"epochs": 0}, "epochs"),
+        ({"batch_size": 0}, "batch_size"),
+        ({"momentum": 1.0}, "momentum"),
+        ({"weight_decay": -1.0}, "weight_decay"),
+        ({"hidden": 0}, "hidden"),
+        ({"val_fraction": 0.6, "test_fraction": 0.5}, "val_fraction \\+ test_fraction"),
+    ],
+)
 def test_budget_rejects_bad_settings_when_built(kwargs, name):
     with pytest.raises(ValueError, match=name):
         Budget(**kwargs)

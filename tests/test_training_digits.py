@@ -51,7 +51,10 @@ def test_deep_mlp_has_the_given_widths_and_no_normalisation():
     model = make_deep_mlp((256, 128, 32), seed=0)
     linears = [m for m in model if isinstance(m, torch.nn.Linear)]
     assert [(m.in_features, m.out_features) for m in linears] == [
-        (64, 256), (256, 128), (128, 32), (32, 10)
+        (64, 256),
+        (256, 128),
+        (128, 32),
+        (32, 10),
     ]
     assert {type(m) for m in model} == {torch.nn.Linear, torch.nn.ReLU}
     assert sum(p.numel() for p in model.parameters()) == (
@@ -63,9 +66,15 @@ def test_deep_mlp_has_the_given_widths_and_no_normalisation():
     assert not torch.equal(a[0].weight, c[0].weight)
 
 
-@pytest.mark.parametrize("widths, name", [
-    ((), "widths"), ((16, 0), r"widths\[1\]"), ("256", "widths"), ((16.5,), r"widths\[0\]"),
-])
+@pytest.mark.parametrize(
+    "widths, name",
+    [
+        ((), "widths"),
+        ((16, 0), r"widths\[1\]"),
+        ("256", "widths"),
+        ((16.5,), r"widths\[0\]"),
+    ],
+)
 def test_deep_mlp_rejects_bad_widths(widths, name):
     from lrlab.training import make_deep_mlp
 
@@ -91,11 +100,14 @@ def test_test_split_is_disjoint_held_out_and_standardised_on_training_only():
     assert load_digits(val_fraction=0.2).x_test is None
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"val_fraction": 0.5, "test_fraction": 0.5}, "val_fraction \\+ test_fraction"),
-    ({"test_fraction": -0.1}, "test_fraction"),
-    ({"test_fraction": 1.0}, "test_fraction"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"val_fraction": 0.5, "test_fraction": 0.5}, "val_fraction \\+ test_fraction"),
+        ({"test_fraction": -0.1}, "test_fraction"),
+        ({"test_fraction": 1.0}, "test_fraction"),
+    ],
+)
 def test_load_digits_rejects_bad_test_fraction(kwargs, match):
     with pytest.raises(ValueError, match=match):
         load_digits(**kwargs)

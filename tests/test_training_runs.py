@@ -57,16 +57,25 @@ def test_seed_changes_the_run():
 
 
 def test_epoch_interval_steps_the_scheduler_once_per_epoch():
-    run = train(sgd(0.1), lambda opt: torch.optim.lr_scheduler.StepLR(opt, 2, gamma=0.5),
-                epochs=5, progress=False)
+    run = train(
+        sgd(0.1),
+        lambda opt: torch.optim.lr_scheduler.StepLR(opt, 2, gamma=0.5),
+        epochs=5,
+        progress=False,
+    )
     per = steps_per_epoch(64)
     expected = np.repeat([0.1, 0.1, 0.05, 0.05, 0.025], per)
     np.testing.assert_allclose(run.lr, expected, rtol=1e-12)
 
 
 def test_step_interval_steps_the_scheduler_after_every_update():
-    run = train(sgd(0.1), lambda opt: torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.99),
-                epochs=2, scheduler_interval="step", progress=False)
+    run = train(
+        sgd(0.1),
+        lambda opt: torch.optim.lr_scheduler.ExponentialLR(opt, gamma=0.99),
+        epochs=2,
+        scheduler_interval="step",
+        progress=False,
+    )
     np.testing.assert_allclose(run.lr, 0.1 * 0.99 ** np.arange(len(run.lr)), rtol=1e-12)
 
 
@@ -77,8 +86,14 @@ def test_full_batch_is_one_step_per_epoch():
 
 
 def test_plateau_scheduler_is_fed_the_validation_loss():
-    run = train(sgd(0.1), lambda opt: torch.optim.lr_scheduler.ReduceLROnPlateau(
-        opt, factor=0.5, patience=0, threshold=0.0), epochs=6, progress=False)
+    run = train(
+        sgd(0.1),
+        lambda opt: torch.optim.lr_scheduler.ReduceLROnPlateau(
+            opt, factor=0.5, patience=0, threshold=0.0
+        ),
+        epochs=6,
+        progress=False,
+    )
     per = steps_per_epoch(64)
     lr_per_epoch = run.lr[::per]
     # With patience 0, the lr halves after exactly the epochs whose loss did not improve on the
@@ -90,7 +105,7 @@ def test_plateau_scheduler_is_fed_the_validation_loss():
             best = loss
         else:
             lr *= 0.5
-    np.testing.assert_allclose(lr_per_epoch, expected[:len(lr_per_epoch)], rtol=1e-12)
+    np.testing.assert_allclose(lr_per_epoch, expected[: len(lr_per_epoch)], rtol=1e-12)
 
 
 def test_divergence_is_reported_and_stops_the_run():
@@ -109,19 +124,26 @@ def test_train_restores_global_torch_state():
     assert torch.equal(torch.get_rng_state(), before)
 
 
-@pytest.mark.parametrize("kwargs, name", [
-    ({"epochs": 0}, "epochs"),
-    ({"scheduler_interval": "batch"}, "scheduler_interval"),
-    ({"batch_size": 0}, "batch_size"),
-])
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"epochs": 0}, "epochs"),
+        ({"scheduler_interval": "batch"}, "scheduler_interval"),
+        ({"batch_size": 0}, "batch_size"),
+    ],
+)
 def test_train_rejects_bad_arguments(kwargs, name):
     with pytest.raises(ValueError, match=name):
         train(sgd(0.1), progress=False, **kwargs)
 
 
 def test_train_runs_equals_separate_train_calls():
-    runs = train_runs({"fast": {"make_optimizer": sgd(0.2)}, "slow": {"make_optimizer": sgd(0.01)}},
-                      seeds=(3, 4), epochs=2, progress=False)
+    runs = train_runs(
+        {"fast": {"make_optimizer": sgd(0.2)}, "slow": {"make_optimizer": sgd(0.01)}},
+        seeds=(3, 4),
+        epochs=2,
+        progress=False,
+    )
     assert list(runs) == ["fast", "slow"]
     for label, lr in (("fast", 0.2), ("slow", 0.01)):
         for result, seed in zip(runs[label], (3, 4)):
@@ -131,19 +153,28 @@ def test_train_runs_equals_separate_train_calls():
 
 
 def test_train_runs_config_overrides_common():
-    runs = train_runs({"big": {"batch_size": 256}, "default": {}}, seeds=(0,), epochs=1,
-                      batch_size=64, make_optimizer=sgd(0.1), progress=False)
+    runs = train_runs(
+        {"big": {"batch_size": 256}, "default": {}},
+        seeds=(0,),
+        epochs=1,
+        batch_size=64,
+        make_optimizer=sgd(0.1),
+        progress=False,
+    )
     assert runs["big"][0].lr.shape == (steps_per_epoch(256),)
     assert runs["default"][0].lr.shape == (steps_per_epoch(64),)
 
 
-@pytest.mark.parametrize("configs, kwargs, match", [
-    ({}, {}, "configs"),
-    ({"a": {"make_optimizer": sgd(0.1)}}, {"seeds": ()}, "seeds"),
-    ({"a": {"make_optimizer": sgd(0.1)}}, {"seeds": (-1,)}, "seeds"),
-    ({"a": {"make_optimizer": sgd(0.1), "seed": 2}}, {}, "seed"),
-    ({"a": {}}, {}, "make_optimizer"),
-])
+@pytest.mark.parametrize(
+    "configs, kwargs, match",
+    [
+        ({}, {}, "configs"),
+        ({"a": {"make_optimizer": sgd(0.1)}}, {"seeds": ()}, "seeds"),
+        ({"a": {"make_optimizer": sgd(0.1)}}, {"seeds": (-1,)}, "seeds"),
+        ({"a": {"make_optimizer": sgd(0.1), "seed": 2}}, {}, "seed"),
+        ({"a": {}}, {}, "make_optimizer"),
+    ],
+)
 def test_train_runs_rejects_bad_arguments(configs, kwargs, match):
     with pytest.raises(ValueError, match=match):
         train_runs(configs, progress=False, epochs=1, **kwargs)
@@ -152,9 +183,13 @@ def test_train_runs_rejects_bad_arguments(configs, kwargs, match):
 def fake(val_loss, val_acc, lr=(0.1, 0.1), diverged=False):
     from lrlab.training import TrainResult
 
-    return TrainResult(lr=np.array(lr, dtype=float), train_loss=np.zeros(len(lr)),
-                       val_loss=np.array(val_loss, dtype=float),
-                       val_acc=np.array(val_acc, dtype=float), diverged=diverged)
+    return TrainResult(
+        lr=np.array(lr, dtype=float),
+        train_loss=np.zeros(len(lr)),
+        val_loss=np.array(val_loss, dtype=float),
+        val_acc=np.array(val_acc, dtype=float),
+        diverged=diverged,
+    )
 
 
 def test_mean_result_averages_every_curve():
@@ -175,8 +210,10 @@ def test_mean_result_rejects_empty_and_mismatched_runs():
 
 
 def test_final_metrics_and_summary_use_the_last_epoch():
-    runs = {"a": [fake([2.0, 0.4], [0.1, 0.90]), fake([2.0, 0.6], [0.1, 0.80])],
-            "longer label": [fake([2.0, 0.1], [0.1, 0.99])]}
+    runs = {
+        "a": [fake([2.0, 0.4], [0.1, 0.90]), fake([2.0, 0.6], [0.1, 0.80])],
+        "longer label": [fake([2.0, 0.1], [0.1, 0.99])],
+    }
     table = final_metrics(runs)
     assert table["a"]["val_loss"] == pytest.approx(0.5)
     assert table["a"]["val_loss_std"] == pytest.approx(0.1)
@@ -240,12 +277,15 @@ def test_ensemble_averages_probabilities_not_losses():
     assert ensemble_metrics([states[0], states[0]]) == pytest.approx(ensemble_metrics([states[0]]))
 
 
-@pytest.mark.parametrize("steps, match", [
-    ([0], "snapshot_steps"),
-    ([23], r"snapshot_steps must be <= 22"),
-    ([1.5], "snapshot_steps"),
-    ("22", "snapshot_steps"),
-])
+@pytest.mark.parametrize(
+    "steps, match",
+    [
+        ([0], "snapshot_steps"),
+        ([23], r"snapshot_steps must be <= 22"),
+        ([1.5], "snapshot_steps"),
+        ("22", "snapshot_steps"),
+    ],
+)
 def test_train_rejects_bad_snapshot_steps(steps, match):
     with pytest.raises(ValueError, match=match):
         train(sgd(0.1), epochs=1, progress=False, snapshot_steps=steps)
@@ -287,8 +327,14 @@ def test_train_builds_the_model_with_make_model():
 
     # make_mlp passed as make_model is the default model, bit for bit.
     default = train(sgd(0.2), epochs=1, progress=False, seed=2)
-    same = train(sgd(0.2), epochs=1, progress=False, seed=2,
-                 make_model=functools.partial(make_mlp, 32), hidden=7)
+    same = train(
+        sgd(0.2),
+        epochs=1,
+        progress=False,
+        seed=2,
+        make_model=functools.partial(make_mlp, 32),
+        hidden=7,
+    )
     np.testing.assert_array_equal(default.train_loss, same.train_loss)
     # Another model gives another (reproducible) run; the factory receives the run's seed.
     seen = []
@@ -331,9 +377,15 @@ def test_train_reports_the_test_set_but_never_steers_by_it():
 
 def _with_test(val_loss, test_loss):
     n = len(val_loss)
-    return TrainResult(lr=np.full(2, 0.1), train_loss=np.zeros(2), val_loss=np.array(val_loss),
-                       val_acc=np.full(n, 0.5), diverged=False, test_loss=np.array(test_loss),
-                       test_acc=np.linspace(0.1, 0.9, n))
+    return TrainResult(
+        lr=np.full(2, 0.1),
+        train_loss=np.zeros(2),
+        val_loss=np.array(val_loss),
+        val_acc=np.full(n, 0.5),
+        diverged=False,
+        test_loss=np.array(test_loss),
+        test_acc=np.linspace(0.1, 0.9, n),
+    )
 
 
 def test_mean_result_and_metrics_of_the_test_split():

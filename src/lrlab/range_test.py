@@ -168,8 +168,9 @@ def _curve(lrs: Any, losses: Any, minimum: int = 1) -> tuple[np.ndarray, np.ndar
     x = np.asarray(lrs, dtype=np.float64)
     y = np.asarray(losses, dtype=np.float64)
     if x.ndim != 1 or y.shape != x.shape:
-        raise ValueError(f"lrs and losses must be 1-D and of the same length, got shapes "
-                         f"{x.shape} and {y.shape}")
+        raise ValueError(
+            f"lrs and losses must be 1-D and of the same length, got shapes {x.shape} and {y.shape}"
+        )
     if len(x) < minimum:
         raise ValueError(f"lrs must have at least {minimum} points, got {len(x)}")
     if not (np.all(np.isfinite(x)) and np.all(x > 0) and np.all(np.diff(x) > 0)):
@@ -370,22 +371,31 @@ class RangeTestResult:
         elif callable(method):
             function, name = method, getattr(method, "__name__", repr(method))
         else:
-            raise ValueError(f"method must be a suggestion function or one of "
-                             f"{', '.join(map(repr, SUGGESTIONS))}, got {method!r}")
+            raise ValueError(
+                f"method must be a suggestion function or one of "
+                f"{', '.join(map(repr, SUGGESTIONS))}, got {method!r}"
+            )
         curve = check_choice("curve", curve, ("smoothed", "raw"))
         n = len(self.lrs)
         skip_start = n // 10 if skip_start is None else check_int("skip_start", skip_start, 0)
         skip_end = check_int("skip_end", skip_end, 0)
         if n - skip_start - skip_end < 2:
-            raise ValueError(f"only {n - skip_start - skip_end} points left to read after "
-                             f"skip_start={skip_start} and skip_end={skip_end} of {n}: run a "
-                             f"longer sweep (num_steps) or skip fewer points")
+            raise ValueError(
+                f"only {n - skip_start - skip_end} points left to read after "
+                f"skip_start={skip_start} and skip_end={skip_end} of {n}: run a "
+                f"longer sweep (num_steps) or skip fewer points"
+            )
         values = self.smoothed if curve == "smoothed" else self.losses
         window = slice(skip_start, n - skip_end)
         lr, index = function(self.lrs[window], values[window])
         index = int(index) + skip_start
-        return Suggestion(method=name, lr=float(lr), index=index,
-                          point_lr=float(self.lrs[index]), loss=float(values[index]))
+        return Suggestion(
+            method=name,
+            lr=float(lr),
+            index=index,
+            point_lr=float(self.lrs[index]),
+            loss=float(values[index]),
+        )
 
     def suggestions(self, **kwargs: Any) -> dict[str, Suggestion]:
         """Every suggestion of :data:`SUGGESTIONS`, by name (keyword arguments as in
@@ -403,12 +413,19 @@ def _training_pair(data: Any) -> tuple[torch.Tensor, torch.Tensor]:
         data = load_digits()
     if isinstance(data, Digits):
         return data.x_train, data.y_train
-    if (isinstance(data, Sequence) and len(data) == 2
-            and all(isinstance(t, torch.Tensor) for t in data)
-            and data[0].ndim >= 1 and data[1].ndim >= 1 and len(data[0]) == len(data[1]) > 0):
+    if (
+        isinstance(data, Sequence)
+        and len(data) == 2
+        and all(isinstance(t, torch.Tensor) for t in data)
+        and data[0].ndim >= 1
+        and data[1].ndim >= 1
+        and len(data[0]) == len(data[1]) > 0
+    ):
         return data[0], data[1]
-    raise ValueError("data must be a lrlab.training.Digits, a pair (inputs, targets) of tensors "
-                     f"with the same non-zero length, or None (the digits), got {data!r}")
+    raise ValueError(
+        "data must be a lrlab.training.Digits, a pair (inputs, targets) of tensors "
+        f"with the same non-zero length, or None (the digits), got {data!r}"
+    )
 
 
 def lr_range_test(
@@ -511,7 +528,7 @@ def lr_range_test(
         for t, lr in enumerate(lrs.tolist()):
             if position + batch > len(y):  # a new epoch: equal batches, a fresh order
                 order, position = torch.randperm(len(y), generator=order_rng), 0
-            idx = order[position:position + batch]
+            idx = order[position : position + batch]
             position += batch
             for group in optimizer.param_groups:
                 group["lr"] = lr
@@ -531,6 +548,12 @@ def lr_range_test(
             loss.backward()
             optimizer.step()
     k = len(raw)
-    return RangeTestResult(lrs=lrs[:k], losses=np.array(raw), smoothed=np.array(smoothed),
-                           num_steps=len(lrs), smooth=beta, diverge_factor=diverge_factor,
-                           stop_lr=stop_lr)
+    return RangeTestResult(
+        lrs=lrs[:k],
+        losses=np.array(raw),
+        smoothed=np.array(smoothed),
+        num_steps=len(lrs),
+        smooth=beta,
+        diverge_factor=diverge_factor,
+        stop_lr=stop_lr,
+    )

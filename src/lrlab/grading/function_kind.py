@@ -89,17 +89,23 @@ def _reference_function(reference: str | Callable) -> Callable:
 def _same(a: Any, b: Any) -> bool:
     try:
         if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-            return (isinstance(a, np.ndarray) and isinstance(b, np.ndarray)
-                    and a.shape == b.shape and bool(np.array_equal(a, b, equal_nan=True)))
+            return (
+                isinstance(a, np.ndarray)
+                and isinstance(b, np.ndarray)
+                and a.shape == b.shape
+                and bool(np.array_equal(a, b, equal_nan=True))
+            )
         return type(a) is type(b) and bool(a == b)
     except Exception:
         return False
 
 
 def _mutation(name: str, before: Any, after: Any) -> str:
-    return (f"your code changed its `{name}` argument: it was {_fmt(before)} before the call and "
-            f"{_fmt(after)} after it. A schedule must not modify its inputs: work on a copy "
-            f"(e.g. sorted({name}) instead of {name}.sort()).")
+    return (
+        f"your code changed its `{name}` argument: it was {_fmt(before)} before the call and "
+        f"{_fmt(after)} after it. A schedule must not modify its inputs: work on a copy "
+        f"(e.g. sorted({name}) instead of {name}.sort())."
+    )
 
 
 class FunctionExercise(Exercise):
@@ -120,18 +126,29 @@ class FunctionExercise(Exercise):
             reference's.
     """
 
-    def __init__(self, exercise_id: str, reference: str | Callable, cases: Sequence[Case], *,
-                 title: str = "", mistakes: Sequence[Mistake] = (),
-                 explain: Callable | None = None, per_step: bool = True, log_y: bool = False,
-                 check_signature: bool = True):
+    def __init__(
+        self,
+        exercise_id: str,
+        reference: str | Callable,
+        cases: Sequence[Case],
+        *,
+        title: str = "",
+        mistakes: Sequence[Mistake] = (),
+        explain: Callable | None = None,
+        per_step: bool = True,
+        log_y: bool = False,
+        check_signature: bool = True,
+    ):
         super().__init__(exercise_id, title)
         if not cases:
             raise ValueError(f"cases must not be empty, got {cases!r}")
         for case in cases:
             given = case.steps if per_step else case.metrics
             if given is None or len(given) == 0:
-                raise ValueError(f"case {case.name!r} needs non-empty "
-                                 f"{'steps' if per_step else 'metrics'}, got {given!r}")
+                raise ValueError(
+                    f"case {case.name!r} needs non-empty "
+                    f"{'steps' if per_step else 'metrics'}, got {given!r}"
+                )
         self._reference = reference
         self.cases = list(cases)
         self.mistakes = list(mistakes)
@@ -155,8 +172,9 @@ class FunctionExercise(Exercise):
         params = list(sig.parameters.values())[1:]
         unknown = set(case.params) - {p.name for p in params}
         if unknown:
-            raise ValueError(f"case {case.name!r}: {self.name} has no parameter(s) "
-                             f"{sorted(unknown)}")
+            raise ValueError(
+                f"case {case.name!r}: {self.name} has no parameter(s) {sorted(unknown)}"
+            )
         args, kwargs = [], {}
         for p in params:
             if p.default is inspect.Parameter.empty:
@@ -179,8 +197,11 @@ class FunctionExercise(Exercise):
         """The reference's values; NaN where it is undefined (e.g. past the end of a run)."""
         p = dict(case.params if params is None else params)
         ref = self.reference
-        first = (np.asarray(case.steps, dtype=float) if steps is None else steps) if self.per_step \
+        first = (
+            (np.asarray(case.steps, dtype=float) if steps is None else steps)
+            if self.per_step
             else list(case.metrics)
+        )
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             try:
@@ -203,12 +224,19 @@ class FunctionExercise(Exercise):
         try:
             got = inspect.signature(answer)
         except (TypeError, ValueError):
-            return Check("signature", True, f"{want} (your function's parameters cannot be "
-                         "inspected, so only its values are checked)"), None
+            return Check(
+                "signature",
+                True,
+                f"{want} (your function's parameters cannot be "
+                "inspected, so only its values are checked)",
+            ), None
         kinds = {p.kind for p in got.parameters.values()}
         if inspect.Parameter.VAR_POSITIONAL in kinds or inspect.Parameter.VAR_KEYWORD in kinds:
-            return Check("signature", False, f"expected {want}; your function takes "
-                         f"({_plain(got)}). Name every parameter."), None
+            return Check(
+                "signature",
+                False,
+                f"expected {want}; your function takes ({_plain(got)}). Name every parameter.",
+            ), None
         rp, gp = list(ref.parameters.values()), list(got.parameters.values())
         problems = []
         for i, r in enumerate(rp):
@@ -224,14 +252,19 @@ class FunctionExercise(Exercise):
                 if g.default is inspect.Parameter.empty:
                     problems.append(f"`{g.name}` needs the default {_fmt(r.default)}")
                 elif not _same(g.default, r.default) and not (
-                        isinstance(g.default, numbers.Real) and isinstance(r.default, numbers.Real)
-                        and not isinstance(g.default, bool)
-                        and float(g.default) == float(r.default)):
-                    problems.append(f"`{g.name}` defaults to {_fmt(g.default)}, "
-                                    f"expected {_fmt(r.default)}")
-        for g in gp[len(rp):]:
+                    isinstance(g.default, numbers.Real)
+                    and isinstance(r.default, numbers.Real)
+                    and not isinstance(g.default, bool)
+                    and float(g.default) == float(r.default)
+                ):
+                    problems.append(
+                        f"`{g.name}` defaults to {_fmt(g.default)}, expected {_fmt(r.default)}"
+                    )
+        for g in gp[len(rp) :]:
             if g.default is inspect.Parameter.empty and g.kind not in (
-                    inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+                inspect.Parameter.VAR_POSITIONAL,
+                inspect.Parameter.VAR_KEYWORD,
+            ):
                 problems.append(f"extra required parameter `{g.name}`")
         if problems:
             return Check("signature", False, f"expected {want}; " + "; ".join(problems) + "."), None
@@ -274,12 +307,18 @@ class FunctionExercise(Exercise):
         ok, out = guarded(list(case.metrics))
         if not ok:
             return returned, problems, out, 0
-        if isinstance(out, (str, bytes)) or not hasattr(out, "__len__") or (
-                isinstance(out, np.ndarray) and out.ndim != 1):
-            shape = (f" of shape {out.shape}" if isinstance(out, np.ndarray)
-                     else f" ({_safe_repr(out)})")
-            msg = (f"returned a {type(out).__name__}{shape}; expected one lr per metric "
-                   f"(a list or 1-d array of {n} numbers)")
+        if (
+            isinstance(out, (str, bytes))
+            or not hasattr(out, "__len__")
+            or (isinstance(out, np.ndarray) and out.ndim != 1)
+        ):
+            shape = (
+                f" of shape {out.shape}" if isinstance(out, np.ndarray) else f" ({_safe_repr(out)})"
+            )
+            msg = (
+                f"returned a {type(out).__name__}{shape}; expected one lr per metric "
+                f"(a list or 1-d array of {n} numbers)"
+            )
             return returned, {0: msg}, None, None
         try:
             values = list(out)
@@ -289,20 +328,37 @@ class FunctionExercise(Exercise):
             problem = f"returned a {type(out).__name__} that cannot be read as a list"
             return returned, {0: problem}, None, None
         if len(values) != n:
-            return returned, {0: f"returned {len(values)} values for {n} metrics: expected one lr "
-                                 "after each metric"}, None, None
+            return (
+                returned,
+                {
+                    0: f"returned {len(values)} values for {n} metrics: expected one lr "
+                    "after each metric"
+                },
+                None,
+                None,
+            )
         for i, v in enumerate(values):
             returned[i], problem = as_float(v, runner)
             if problem:
                 problems[i] = problem
         return returned, problems, None, None
 
-    def _diagnose(self, case: Case, expected: np.ndarray, returned: np.ndarray,
-                  valid: np.ndarray, first_wrong: int, tol) -> str | None:
+    def _diagnose(
+        self,
+        case: Case,
+        expected: np.ndarray,
+        returned: np.ndarray,
+        valid: np.ndarray,
+        first_wrong: int,
+        tol,
+    ) -> str | None:
         params = dict(self._arguments(case)[1], **case.params)
         fmt = _Params({k: _fmt(v) for k, v in params.items()})
-        steps = (np.asarray(case.steps, dtype=float) if self.per_step
-                 else np.arange(len(expected), dtype=float))
+        steps = (
+            np.asarray(case.steps, dtype=float)
+            if self.per_step
+            else np.arange(len(expected), dtype=float)
+        )
 
         def matches(alt) -> bool:
             if alt is None:
@@ -346,28 +402,38 @@ class FunctionExercise(Exercise):
                 return mistake.message.format_map(fmt)
         unit = "step" if self.per_step else "metric"
         if matches(with_steps(lambda s: s - 1)):
-            return (f"off by one: your curve is the expected one a {unit} late (at {unit} t you "
-                    f"return the lr of {unit} t - 1). Check where you count from: the lr at "
-                    f"{unit} 0 is the first value, before any scheduler.step() call.")
+            return (
+                f"off by one: your curve is the expected one a {unit} late (at {unit} t you "
+                f"return the lr of {unit} t - 1). Check where you count from: the lr at "
+                f"{unit} 0 is the first value, before any scheduler.step() call."
+            )
         if matches(with_steps(lambda s: s + 1)):
-            return (f"off by one: your curve is the expected one a {unit} early (at {unit} t you "
-                    f"return the lr of {unit} t + 1). The lr at {unit} 0 is the first value, "
-                    "before any scheduler.step() call.")
+            return (
+                f"off by one: your curve is the expected one a {unit} early (at {unit} t you "
+                f"return the lr of {unit} t + 1). The lr at {unit} 0 is the first value, "
+                "before any scheduler.step() call."
+            )
         if valid.sum() >= 3 and np.ptp(returned[valid]) == 0 and np.ptp(expected[valid]) > 0:
-            return (f"your function returns the same value ({_fmt(float(returned[valid][0]))}) at "
-                    f"every {unit} of this run: the lr never changes. Does it use its first "
-                    f"argument, or count in a unit too large (epochs where it should count steps)?")
+            return (
+                f"your function returns the same value ({_fmt(float(returned[valid][0]))}) at "
+                f"every {unit} of this run: the lr never changes. Does it use its first "
+                f"argument, or count in a unit too large (epochs where it should count steps)?"
+            )
         if self.per_step:
             for k in (2, 3, 4, 5, 10, 100):
-                if matches(with_steps(lambda s: np.floor(s / k))):
-                    return (f"your curve is the expected one at step // {k}: it changes {k} times "
-                            "too slowly. Are you counting epochs (or some other unit) where the "
-                            "schedule counts steps? Its argument is the number of "
-                            "scheduler.step() calls.")
-                if matches(with_steps(lambda s: s * k)):
-                    return (f"your curve is the expected one at step × {k}: it changes {k} times "
-                            "too fast. Are you counting steps where the schedule counts epochs, "
-                            "or multiplying by steps per epoch twice?")
+                if matches(with_steps(lambda s: np.floor(s / k))):  # noqa: B023 - called at once
+                    return (
+                        f"your curve is the expected one at step // {k}: it changes {k} times "
+                        "too slowly. Are you counting epochs (or some other unit) where the "
+                        "schedule counts steps? Its argument is the number of "
+                        "scheduler.step() calls."
+                    )
+                if matches(with_steps(lambda s: s * k)):  # noqa: B023 - called at once
+                    return (
+                        f"your curve is the expected one at step × {k}: it changes {k} times "
+                        "too fast. Are you counting steps where the schedule counts epochs, "
+                        "or multiplying by steps per epoch twice?"
+                    )
         ok = valid & (expected != 0) & np.isfinite(expected)
         if ok.sum() >= 2:
             ratio = returned[ok] / expected[ok]
@@ -378,15 +444,25 @@ class FunctionExercise(Exercise):
                 for pname in ("gamma", "factor"):
                     g = params.get(pname)
                     if isinstance(g, numbers.Real) and g not in (0, 1):
-                        known += [(g, f"It is {pname}={_fmt(g)}: one factor of {pname} too many "
-                                      "(an exponent 1 too big?)."),
-                                  (1 / g, f"It is 1/{pname}: one factor of {pname} too few "
-                                          "(an exponent 1 too small?).")]
+                        known += [
+                            (
+                                g,
+                                f"It is {pname}={_fmt(g)}: one factor of {pname} too many "
+                                "(an exponent 1 too big?).",
+                            ),
+                            (
+                                1 / g,
+                                f"It is 1/{pname}: one factor of {pname} too few "
+                                "(an exponent 1 too small?).",
+                            ),
+                        ]
                 for pname in ("base_lr", "max_lr"):
                     b = params.get(pname)
                     if isinstance(b, numbers.Real) and b not in (0, 1):
-                        known += [(b, f"It is {pname}: you multiply by {pname} twice."),
-                                  (1 / b, f"It is 1/{pname}: you forgot to multiply by {pname}.")]
+                        known += [
+                            (b, f"It is {pname}: you multiply by {pname} twice."),
+                            (1 / b, f"It is 1/{pname}: you forgot to multiply by {pname}."),
+                        ]
                 for value, meaning in known:
                     if math.isclose(c, value, rel_tol=1e-6):
                         return f"{msg} {meaning}"
@@ -402,11 +478,26 @@ class FunctionExercise(Exercise):
         checks: list[Check] = []
         notes: list[str] = []
         if not callable(answer) or isinstance(answer, type):
-            what = ("a class" if isinstance(answer, type)
-                    else f"a {type(answer).__name__} ({_safe_repr(answer)})")
-            return Report(self.exercise_id, self.title, [Check("answer", False, (
-                f"expected a function, got {what}. Pass the function itself, without calling it: "
-                f"check({self.exercise_id!r}, {self.name})."), points=1 + len(self.cases))])
+            what = (
+                "a class"
+                if isinstance(answer, type)
+                else f"a {type(answer).__name__} ({_safe_repr(answer)})"
+            )
+            return Report(
+                self.exercise_id,
+                self.title,
+                [
+                    Check(
+                        "answer",
+                        False,
+                        (
+                            f"expected a function, got {what}. Pass the function itself, without calling it: "
+                            f"check({self.exercise_id!r}, {self.name})."
+                        ),
+                        points=1 + len(self.cases),
+                    )
+                ],
+            )
         if answer is self.reference:
             notes.append(f"this is lrlab's own {self.name}; the exercise is to write your own.")
         if self.check_signature:
@@ -428,18 +519,29 @@ class FunctionExercise(Exercise):
             returned, problems, failure, at = self._run_case(answer, case, runner)
             first_values = list(case.steps if self.per_step else case.metrics)
             unit = "step" if self.per_step else "metric"
-            x = (np.asarray(case.steps, dtype=float) if self.per_step
-                 else np.arange(len(first_values), dtype=float))
+            x = (
+                np.asarray(case.steps, dtype=float)
+                if self.per_step
+                else np.arange(len(first_values), dtype=float)
+            )
             title = f"{case.name}: " + self._describe(case)
             if failure is not None:
                 failures.append(failure)
                 if failure.not_implemented:
-                    checks.append(Check(case.name, False, f"{self.name} raises "
-                                        "NotImplementedError: not attempted yet."))
+                    checks.append(
+                        Check(
+                            case.name,
+                            False,
+                            f"{self.name} raises NotImplementedError: not attempted yet.",
+                        )
+                    )
                     continue
-                where = (f"At {unit} {_fmt(first_values[at])}, "
-                         f"{self._describe(case, first_values[at])}: "
-                         if self.per_step else f"{self._describe(case, list(case.metrics))}: ")
+                where = (
+                    f"At {unit} {_fmt(first_values[at])}, "
+                    f"{self._describe(case, first_values[at])}: "
+                    if self.per_step
+                    else f"{self._describe(case, list(case.metrics))}: "
+                )
                 if failure.text in seen:
                     msg = where + f"the same error as in “{seen[failure.text]}”."
                 else:
@@ -449,8 +551,9 @@ class FunctionExercise(Exercise):
                         msg += f"\nHint: {case.hint}"
                 checks.append(Check(case.name, False, msg))
                 if curve is None and self.per_step and at > 0:
-                    curve = Curve(x[:at], expected[:at], returned[:at], None, title, unit,
-                                  self.log_y)
+                    curve = Curve(
+                        x[:at], expected[:at], returned[:at], None, title, unit, self.log_y
+                    )
                 continue
             scale = float(np.nanmax(np.abs(expected))) if np.any(np.isfinite(expected)) else 1.0
 
@@ -468,16 +571,20 @@ class FunctionExercise(Exercise):
                 continue
             i = int(np.argmin(good))
             if self.per_step:
-                head = (f"At {unit} {_fmt(first_values[i])}, "
-                        f"{self._describe(case, first_values[i])} ")
+                head = (
+                    f"At {unit} {_fmt(first_values[i])}, {self._describe(case, first_values[i])} "
+                )
             else:
-                head = (f"After metrics[{i}] = {_fmt(first_values[i])}, "
-                        f"{self._describe(case, list(case.metrics))} ")
+                head = (
+                    f"After metrics[{i}] = {_fmt(first_values[i])}, "
+                    f"{self._describe(case, list(case.metrics))} "
+                )
             if i in problems:
                 msg = head + problems[i] + f"; expected {_fmt(float(expected[i]))}."
             else:
-                msg = head + (f"returned {_fmt(float(returned[i]))}; "
-                              f"expected {_fmt(float(expected[i]))}.")
+                msg = head + (
+                    f"returned {_fmt(float(returned[i]))}; expected {_fmt(float(expected[i]))}."
+                )
             wrong = int((~good).sum())
             msg += f" Wrong at {wrong} of {len(good)} {unit}s."
             if not problems or valid.sum() > len(valid) // 2:
@@ -489,8 +596,11 @@ class FunctionExercise(Exercise):
             checks.append(Check(case.name, False, msg))
             if curve is None:
                 curve = Curve(x, expected, returned, i, title, unit, self.log_y)
-        if failures and all(f.not_implemented for f in failures) and not any(
-                c.passed for c in checks if c.name != "signature"):
+        if (
+            failures
+            and all(f.not_implemented for f in failures)
+            and not any(c.passed for c in checks if c.name != "signature")
+        ):
             return not_attempted_report(self, checks)
         if curve is None and not failures:
             curve = first_curve
@@ -512,12 +622,16 @@ class FunctionExercise(Exercise):
                 expected = self._expected(case)
                 scale = float(np.nanmax(np.abs(expected)))
                 vectorised = arr.shape == steps.shape and bool(
-                    np.all(np.isclose(arr, expected, rtol=RTOL, atol=ATOL * scale)))
+                    np.all(np.isclose(arr, expected, rtol=RTOL, atol=ATOL * scale))
+                )
             except Exception:
                 vectorised = False
         if vectorised:
-            return (f"your {self.name} also works on a NumPy array of steps (it is vectorised), "
-                    "like lrlab's.")
-        return (f"your {self.name} works one step at a time, which is all this exercise asks; "
-                "lrlab's version also takes a NumPy array of steps at once (vectorised).")
-
+            return (
+                f"your {self.name} also works on a NumPy array of steps (it is vectorised), "
+                "like lrlab's."
+            )
+        return (
+            f"your {self.name} works one step at a time, which is all this exercise asks; "
+            "lrlab's version also takes a NumPy array of steps at once (vectorised)."
+        )

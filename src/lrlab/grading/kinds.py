@@ -47,10 +47,12 @@ class Exercise:
     builtin = False
 
     def __init__(self, exercise_id: str, title: str = ""):
-        if (not isinstance(exercise_id, str)
-                or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", exercise_id)):
-            raise ValueError(f"exercise_id must be a name made of letters, digits and '_', "
-                             f"got {exercise_id!r}")
+        if not isinstance(exercise_id, str) or not re.fullmatch(
+            r"[A-Za-z_][A-Za-z0-9_]*", exercise_id
+        ):
+            raise ValueError(
+                f"exercise_id must be a name made of letters, digits and '_', got {exercise_id!r}"
+            )
         self.exercise_id = exercise_id
         self.title = title
 
@@ -63,11 +65,20 @@ class Exercise:
             raise
         except BaseException as exc:  # noqa: BLE001 - a bug of the grader, not of the reader
             where = traceback.extract_tb(exc.__traceback__)[-1]
-            report = Report(self.exercise_id, self.title, [Check(
-                "grader", False,
-                f"The grader failed ({type(exc).__name__}: {_safe_str(exc)} at "
-                f"{os.path.basename(where.filename)}:{where.lineno}). This is a bug in lrlab, "
-                "not in your code: please report it.")], status=GRADER_ERROR)
+            report = Report(
+                self.exercise_id,
+                self.title,
+                [
+                    Check(
+                        "grader",
+                        False,
+                        f"The grader failed ({type(exc).__name__}: {_safe_str(exc)} at "
+                        f"{os.path.basename(where.filename)}:{where.lineno}). This is a bug in lrlab, "
+                        "not in your code: please report it.",
+                    )
+                ],
+                status=GRADER_ERROR,
+            )
         report.notes.extend(runner.notes())
         return report
 
@@ -110,9 +121,17 @@ class NumericExercise(Exercise):
     generated exercise notebook, the answer cell can ``raise NotImplementedError()``).
     """
 
-    def __init__(self, exercise_id: str, expected: float, *, question: str = "",
-                 rel_tol: float = 1e-6, abs_tol: float = 0.0,
-                 mistakes: Mapping[float, str] | None = None, hint: str = ""):
+    def __init__(
+        self,
+        exercise_id: str,
+        expected: float,
+        *,
+        question: str = "",
+        rel_tol: float = 1e-6,
+        abs_tol: float = 0.0,
+        mistakes: Mapping[float, str] | None = None,
+        hint: str = "",
+    ):
         super().__init__(exercise_id, question)
         if not isinstance(expected, numbers.Real) or not math.isfinite(expected):
             raise ValueError(f"expected must be a finite number, got {expected!r}")
@@ -134,11 +153,13 @@ class NumericExercise(Exercise):
             return Report(self.exercise_id, self.title, [Check("value", False, value.text)])
         x, problem = as_float(value, runner)
         if problem:
-            return Report(self.exercise_id, self.title,
-                          [Check("value", False, f"your answer {problem}.")])
+            return Report(
+                self.exercise_id, self.title, [Check("value", False, f"your answer {problem}.")]
+            )
         if self._close(x, self.expected):
-            return Report(self.exercise_id, self.title,
-                          [Check("value", True, f"{_fmt(x)} is right.")])
+            return Report(
+                self.exercise_id, self.title, [Check("value", True, f"{_fmt(x)} is right.")]
+            )
         msg = f"{_fmt(x)} is not right."
         for wrong, why in self.mistakes.items():
             if self._close(x, float(wrong)):
@@ -173,16 +194,24 @@ class ChoiceExercise(Exercise):
     argument returning the key.
     """
 
-    def __init__(self, exercise_id: str, choices: Mapping[str, str], correct: str | set[str], *,
-                 question: str = "", explanations: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        exercise_id: str,
+        choices: Mapping[str, str],
+        correct: str | set[str],
+        *,
+        question: str = "",
+        explanations: Mapping[str, str] | None = None,
+    ):
         super().__init__(exercise_id, question)
         self.choices = {self._key(k): str(v) for k, v in choices.items()}
         many = not isinstance(correct, str)
         wanted = {self._key(k) for k in (correct if many else [correct])}
         unknown = wanted - set(self.choices)
         if not wanted or unknown:
-            raise ValueError(f"correct must name keys of choices {sorted(self.choices)}, "
-                             f"got {correct!r}")
+            raise ValueError(
+                f"correct must name keys of choices {sorted(self.choices)}, got {correct!r}"
+            )
         self.correct, self.many = frozenset(wanted), many
         self.explanations = {self._key(k): v for k, v in (explanations or {}).items()}
 
@@ -200,30 +229,58 @@ class ChoiceExercise(Exercise):
         keys = sorted(self.choices)
         if isinstance(value, str):
             given = {self._key(value)}
-        elif (isinstance(value, (set, frozenset, list, tuple))
-              and all(isinstance(v, str) for v in value)):
+        elif isinstance(value, (set, frozenset, list, tuple)) and all(
+            isinstance(v, str) for v in value
+        ):
             given = {self._key(v) for v in value}
         else:
-            return Report(self.exercise_id, self.title, [Check(name, False, (
-                f"your answer is a {type(value).__name__} ({_safe_repr(value)}); answer with the "
-                f"key of a choice, one of {', '.join(map(repr, keys))}"
-                + (", or a set of keys" if self.many else "") + "."))])
+            return Report(
+                self.exercise_id,
+                self.title,
+                [
+                    Check(
+                        name,
+                        False,
+                        (
+                            f"your answer is a {type(value).__name__} ({_safe_repr(value)}); answer with the "
+                            f"key of a choice, one of {', '.join(map(repr, keys))}"
+                            + (", or a set of keys" if self.many else "")
+                            + "."
+                        ),
+                    )
+                ],
+            )
         unknown = given - set(self.choices)
         if unknown:
-            return Report(self.exercise_id, self.title, [Check(name, False, (
-                f"{', '.join(map(repr, sorted(unknown)))} is not one of the choices "
-                f"{', '.join(map(repr, keys))}."))])
+            return Report(
+                self.exercise_id,
+                self.title,
+                [
+                    Check(
+                        name,
+                        False,
+                        (
+                            f"{', '.join(map(repr, sorted(unknown)))} is not one of the choices "
+                            f"{', '.join(map(repr, keys))}."
+                        ),
+                    )
+                ],
+            )
         if given == self.correct:
             why = " ".join(self.explanations[k] for k in sorted(given) if k in self.explanations)
-            return Report(self.exercise_id, self.title,
-                          [Check(name, True, f"right. {why}".strip())])
+            return Report(
+                self.exercise_id, self.title, [Check(name, True, f"right. {why}".strip())]
+            )
         if not self.many and len(given) > 1:
-            return Report(self.exercise_id, self.title,
-                          [Check(name, False, "give exactly one key.")])
+            return Report(
+                self.exercise_id, self.title, [Check(name, False, "give exactly one key.")]
+            )
         parts = []
         for k in sorted(given - self.correct):
-            parts.append(f"{k!r} is not right"
-                         + (f": {self.explanations[k]}" if k in self.explanations else "."))
+            parts.append(
+                f"{k!r} is not right"
+                + (f": {self.explanations[k]}" if k in self.explanations else ".")
+            )
         missing = self.correct - given
         if missing and self.many:
             parts.append(f"{len(missing)} right choice(s) missing.")
@@ -251,18 +308,27 @@ class SchedulerExercise(Exercise):
     ``optimizer.step()`` and ``scheduler.step()``. Needs torch.
     """
 
-    def __init__(self, exercise_id: str, reference: Callable[[int, float], float],
-                 build: Callable[[type, Any], Any], *, steps: int,
-                 base_lrs: Sequence[float] = (0.1,), metrics: Sequence[float] | None = None,
-                 title: str = "", hint: str = ""):
+    def __init__(
+        self,
+        exercise_id: str,
+        reference: Callable[[int, float], float],
+        build: Callable[[type, Any], Any],
+        *,
+        steps: int,
+        base_lrs: Sequence[float] = (0.1,),
+        metrics: Sequence[float] | None = None,
+        title: str = "",
+        hint: str = "",
+    ):
         super().__init__(exercise_id, title)
         if not isinstance(steps, numbers.Integral) or steps < 1:
             raise ValueError(f"steps must be a positive integer, got {steps!r}")
         if not base_lrs:
             raise ValueError(f"base_lrs must not be empty, got {base_lrs!r}")
         if metrics is not None and len(metrics) < steps - 1:
-            raise ValueError(f"metrics needs at least steps - 1 = {steps - 1} values, "
-                             f"got {len(metrics)}")
+            raise ValueError(
+                f"metrics needs at least steps - 1 = {steps - 1} values, got {len(metrics)}"
+            )
         self.reference, self.build = reference, build
         self.steps, self.base_lrs = int(steps), [float(b) for b in base_lrs]
         self.metrics = None if metrics is None else list(metrics)
@@ -271,15 +337,36 @@ class SchedulerExercise(Exercise):
     def _grade(self, answer, runner):
         names = ["builds", "lr of every parameter group", "get_last_lr()"]
         if not isinstance(answer, type) and not callable(answer):
-            return Report(self.exercise_id, self.title, [Check("answer", False, (
-                f"expected a scheduler class, got a {type(answer).__name__} "
-                f"({_safe_repr(answer)})."),
-                points=len(names))])
+            return Report(
+                self.exercise_id,
+                self.title,
+                [
+                    Check(
+                        "answer",
+                        False,
+                        (
+                            f"expected a scheduler class, got a {type(answer).__name__} "
+                            f"({_safe_repr(answer)})."
+                        ),
+                        points=len(names),
+                    )
+                ],
+            )
         try:
             import torch
         except ImportError:
-            return Report(self.exercise_id, self.title, [Check("torch", False,
-                          "this exercise needs torch, which is not installed.", points=len(names))])
+            return Report(
+                self.exercise_id,
+                self.title,
+                [
+                    Check(
+                        "torch",
+                        False,
+                        "this exercise needs torch, which is not installed.",
+                        points=len(names),
+                    )
+                ],
+            )
         params = [torch.nn.Parameter(torch.zeros(1)) for _ in self.base_lrs]
         groups = [{"params": [p], "lr": lr} for p, lr in zip(params, self.base_lrs)]
         optimizer = torch.optim.SGD(groups, lr=self.base_lrs[0])
@@ -288,10 +375,14 @@ class SchedulerExercise(Exercise):
         if not ok:
             if sched.not_implemented:
                 return not_attempted_report(self, [Check(n, False, "") for n in names])
-            return Report(self.exercise_id, self.title,
-                          [Check(names[0], False, f"building the scheduler failed: {sched.text}")]
-                          + [Check(n, False, "skipped: the scheduler could not be built.")
-                             for n in names[1:]])
+            return Report(
+                self.exercise_id,
+                self.title,
+                [Check(names[0], False, f"building the scheduler failed: {sched.text}")]
+                + [
+                    Check(n, False, "skipped: the scheduler could not be built.") for n in names[1:]
+                ],
+            )
         checks = [Check(names[0], True, "built without error.")]
         n_groups = len(self.base_lrs)
         lrs = np.full((self.steps, n_groups), math.nan)
@@ -317,19 +408,25 @@ class SchedulerExercise(Exercise):
                     raise
                 except BaseException:  # noqa: BLE001
                     last_problem = last_problem or (
-                        t, f"returned {_safe_repr(out)}, not one lr per group")
+                        t,
+                        f"returned {_safe_repr(out)}, not one lr per group",
+                    )
             if t == self.steps - 1:
                 break
             optimizer.step()
-            ok, out = (runner.call(sched.step, self.metrics[t]) if self.metrics is not None
-                       else runner.call(sched.step))
+            ok, out = (
+                runner.call(sched.step, self.metrics[t])
+                if self.metrics is not None
+                else runner.call(sched.step)
+            )
             if not ok:
                 failure, at = out, t
                 break
         if failure is not None and failure.not_implemented and at == 0:
             return not_attempted_report(self, checks + [Check(n, False, "") for n in names[1:]])
-        expected = np.array([[self.reference(t, b) for b in self.base_lrs]
-                             for t in range(self.steps)])
+        expected = np.array(
+            [[self.reference(t, b) for b in self.base_lrs] for t in range(self.steps)]
+        )
         scale = float(np.max(np.abs(expected))) or 1.0
         good = np.isclose(lrs, expected, rtol=RTOL, atol=ATOL * scale)
         stop = self.steps if at is None else at + 1
@@ -339,40 +436,70 @@ class SchedulerExercise(Exercise):
             checks.append(Check(names[1], False, f"after {at} step() call(s): {failure.text}"))
         elif len(bad):
             t, j = (int(v) for v in bad[0])
-            msg = (f"after {t} step() call(s), param_groups[{j}]['lr'] is {_fmt(lrs[t, j])}; "
-                   f"expected {_fmt(float(expected[t, j]))} (base lr {_fmt(self.base_lrs[j])}).")
+            msg = (
+                f"after {t} step() call(s), param_groups[{j}]['lr'] is {_fmt(lrs[t, j])}; "
+                f"expected {_fmt(float(expected[t, j]))} (base lr {_fmt(self.base_lrs[j])})."
+            )
             if np.all(good[:, 0]) and n_groups > 1:
                 msg += " Group 0 is right: does your scheduler update only the first group?"
-            elif self.steps > 1 and np.allclose(lrs[1:, j], expected[:-1, j], rtol=RTOL,
-                                                atol=ATOL * scale):
+            elif self.steps > 1 and np.allclose(
+                lrs[1:, j], expected[:-1, j], rtol=RTOL, atol=ATOL * scale
+            ):
                 msg += "\nDiagnosis: off by one: your lrs are the expected ones a step late."
-            elif self.steps > 1 and np.allclose(lrs[:-1, j], expected[1:, j], rtol=RTOL,
-                                                atol=ATOL * scale):
+            elif self.steps > 1 and np.allclose(
+                lrs[:-1, j], expected[1:, j], rtol=RTOL, atol=ATOL * scale
+            ):
                 msg += "\nDiagnosis: off by one: your lrs are the expected ones a step early."
             if self.hint:
                 msg += f"\nHint: {self.hint}"
             checks.append(Check(names[1], False, msg))
-            curve = Curve(np.arange(self.steps, dtype=float), expected[:, j], lrs[:, j], t,
-                           f"param group {j}", "step")
+            curve = Curve(
+                np.arange(self.steps, dtype=float),
+                expected[:, j],
+                lrs[:, j],
+                t,
+                f"param group {j}",
+                "step",
+            )
         else:
             checks.append(Check(names[1], True, f"{self.steps} steps × {n_groups} group(s) right."))
-            curve = Curve(np.arange(self.steps, dtype=float), expected[:, 0], lrs[:, 0], None,
-                           "param group 0", "step")
+            curve = Curve(
+                np.arange(self.steps, dtype=float),
+                expected[:, 0],
+                lrs[:, 0],
+                None,
+                "param group 0",
+                "step",
+            )
         if not has_last:
             checks.append(Check(names[2], False, "the scheduler has no get_last_lr() method."))
-        elif (failure is not None and failure is not None and at is not None
-              and np.isnan(last[at]).any()):
+        elif (
+            failure is not None
+            and failure is not None
+            and at is not None
+            and np.isnan(last[at]).any()
+        ):
             checks.append(Check(names[2], False, f"not checked: {failure.text.splitlines()[0]}"))
         elif last_problem:
-            checks.append(Check(names[2], False,
-                                f"after {last_problem[0]} step() call(s) it {last_problem[1]}."))
+            checks.append(
+                Check(
+                    names[2], False, f"after {last_problem[0]} step() call(s) it {last_problem[1]}."
+                )
+            )
         else:
             agree = np.isclose(last[:stop], lrs[:stop], rtol=RTOL, atol=ATOL * scale)
             if np.all(agree):
                 checks.append(Check(names[2], True, "matches the optimizer's lrs."))
             else:
                 t, j = (int(v) for v in np.argwhere(~agree)[0])
-                checks.append(Check(names[2], False, (
-                    f"after {t} step() call(s) get_last_lr()[{j}] is {_fmt(last[t, j])} but "
-                    f"param_groups[{j}]['lr'] is {_fmt(lrs[t, j])}.")))
+                checks.append(
+                    Check(
+                        names[2],
+                        False,
+                        (
+                            f"after {t} step() call(s) get_last_lr()[{j}] is {_fmt(last[t, j])} but "
+                            f"param_groups[{j}]['lr'] is {_fmt(lrs[t, j])}."
+                        ),
+                    )
+                )
         return Report(self.exercise_id, self.title, checks, curve=curve)

@@ -35,12 +35,14 @@ def register(exercise: Exercise) -> Exercise:
         ValueError: not an :class:`.Exercise`, or its id is a built-in exercise's.
     """
     if not isinstance(exercise, Exercise):
-        raise ValueError(f"exercise must be an Exercise (e.g. NumericExercise(...)), "
-                         f"got {exercise!r}")
+        raise ValueError(
+            f"exercise must be an Exercise (e.g. NumericExercise(...)), got {exercise!r}"
+        )
     old = _REGISTRY.get(exercise.exercise_id)
     if old is not None and old.builtin and old is not exercise:
-        raise ValueError(f"exercise_id {exercise.exercise_id!r} is a built-in exercise; "
-                         "choose another id")
+        raise ValueError(
+            f"exercise_id {exercise.exercise_id!r} is a built-in exercise; choose another id"
+        )
     _REGISTRY[exercise.exercise_id] = exercise
     return exercise
 
@@ -67,8 +69,10 @@ def check(exercise_id: str, answer: Any, *, time_limit: float | None = None) -> 
     if not isinstance(exercise_id, str) or exercise_id not in _REGISTRY:
         close = difflib.get_close_matches(str(exercise_id), _REGISTRY, n=1)
         did = f" Did you mean {close[0]!r}?" if close else ""
-        raise ValueError(f"exercise_id {exercise_id!r} is not a known exercise.{did} "
-                         f"Known ids: {', '.join(sorted(_REGISTRY))}.")
+        raise ValueError(
+            f"exercise_id {exercise_id!r} is not a known exercise.{did} "
+            f"Known ids: {', '.join(sorted(_REGISTRY))}."
+        )
     limit = TIME_LIMIT if time_limit is None else time_limit
     if isinstance(limit, bool) or not isinstance(limit, numbers.Real) or not 0 < limit < math.inf:
         raise ValueError(f"time_limit must be a positive number of seconds, got {time_limit!r}")

@@ -70,9 +70,16 @@ class Report:
         passed: every check passed (and there is at least one).
     """
 
-    def __init__(self, exercise_id: str, title: str, checks: Sequence[Check], *,
-                 notes: Sequence[str] = (), status: str | None = None,
-                 curve: Curve | None = None):
+    def __init__(
+        self,
+        exercise_id: str,
+        title: str,
+        checks: Sequence[Check],
+        *,
+        notes: Sequence[str] = (),
+        status: str | None = None,
+        curve: Curve | None = None,
+    ):
         self.exercise_id = exercise_id
         self.title = title
         self.checks = list(checks)
@@ -90,9 +97,11 @@ class Report:
     def _headline(self) -> str:
         score = f"{self.score}/{self.max_score}"
         if self.status == NOT_ATTEMPTED:
-            return (f"{self.exercise_id}: not attempted yet ({score}). Replace "
-                    "`raise NotImplementedError()` with your code, run that cell, then run "
-                    "this one again.")
+            return (
+                f"{self.exercise_id}: not attempted yet ({score}). Replace "
+                "`raise NotImplementedError()` with your code, run that cell, then run "
+                "this one again."
+            )
         if self.status == GRADER_ERROR:
             return f"{self.exercise_id}: the grader itself failed ({score})."
         if self.passed:
@@ -124,24 +133,32 @@ class Report:
             colour = "#8a6d00"
         else:
             colour = "#1a7f37" if self.passed else "#b42318"
-        out = ['<div class="lrlab-report" style="font-family:sans-serif;max-width:56em">',
-               f'<p style="font-weight:bold;color:{colour};margin:0.2em 0">'
-               f'{html.escape(self._headline())}</p>']
+        out = [
+            '<div class="lrlab-report" style="font-family:sans-serif;max-width:56em">',
+            f'<p style="font-weight:bold;color:{colour};margin:0.2em 0">'
+            f"{html.escape(self._headline())}</p>",
+        ]
         if self.title:
             out.append(f'<p style="margin:0.2em 0;color:#555">{html.escape(self.title)}</p>')
         if self.status != NOT_ATTEMPTED:
-            out.append('<table style="border-collapse:collapse;text-align:left">'
-                       '<tr><th style="padding:2px 8px"></th><th style="padding:2px 8px">check</th>'
-                       '<th style="padding:2px 8px">result</th></tr>')
+            out.append(
+                '<table style="border-collapse:collapse;text-align:left">'
+                '<tr><th style="padding:2px 8px"></th><th style="padding:2px 8px">check</th>'
+                '<th style="padding:2px 8px">result</th></tr>'
+            )
             for c in self.checks:
-                mark = ('<span style="color:#1a7f37">✓</span>' if c.passed
-                        else '<span style="color:#b42318">✗</span>')
+                mark = (
+                    '<span style="color:#1a7f37">✓</span>'
+                    if c.passed
+                    else '<span style="color:#b42318">✗</span>'
+                )
                 out.append(
                     f'<tr style="border-top:1px solid #ddd"><td style="padding:2px 8px;'
                     f'vertical-align:top">{mark}</td><td style="padding:2px 8px;vertical-align:top;'
                     f'min-width:8em;max-width:16em">{html.escape(c.name)}</td>'
                     f'<td style="padding:2px 8px;'
-                    f'white-space:pre-wrap;text-align:left">{html.escape(c.message)}</td></tr>')
+                    f'white-space:pre-wrap;text-align:left">{html.escape(c.message)}</td></tr>'
+                )
             out.append("</table>")
         if self.notes:
             out.append('<ul style="margin:0.3em 0">')
@@ -150,8 +167,10 @@ class Report:
         svg = self._svg_data()
         if svg:
             data = base64.b64encode(svg.encode()).decode()
-            out.append(f'<img alt="your curve over the reference curve" '
-                       f'src="data:image/svg+xml;base64,{data}"/>')
+            out.append(
+                f'<img alt="your curve over the reference curve" '
+                f'src="data:image/svg+xml;base64,{data}"/>'
+            )
         out.append("</div>")
         return "\n".join(out)
 
@@ -196,9 +215,15 @@ def _plot(curve: Curve):
         if np.isfinite(ret[i]):
             ax.plot([x[i]], [ret[i]], "x", color="#b42318", markersize=8, markeredgewidth=2)
         at = int(x[i]) if float(x[i]).is_integer() else float(x[i])
-        ax.annotate(f"first wrong {curve.xlabel}: {at}", xy=(x[i], 1.0),
-                    xycoords=("data", "axes fraction"), xytext=(4, -12),
-                    textcoords="offset points", color="#b42318", fontsize=8)
+        ax.annotate(
+            f"first wrong {curve.xlabel}: {at}",
+            xy=(x[i], 1.0),
+            xycoords=("data", "axes fraction"),
+            xytext=(4, -12),
+            textcoords="offset points",
+            color="#b42318",
+            fontsize=8,
+        )
     if log_y:
         ax.set_yscale("log")
     ax.set_xlabel(curve.xlabel)

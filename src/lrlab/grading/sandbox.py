@@ -112,8 +112,10 @@ def _describe_exception(exc: BaseException) -> Failure:
     frame = user[-1] if user else (frames[0] if frames else None)
     name = type(exc).__name__
     if isinstance(exc, SystemExit):
-        text = (f"your code called sys.exit() or exit() (SystemExit: {_safe_str(exc.code)}); "
-                "a function should return its value instead of stopping the program.")
+        text = (
+            f"your code called sys.exit() or exit() (SystemExit: {_safe_str(exc.code)}); "
+            "a function should return its value instead of stopping the program."
+        )
     else:
         msg = _safe_str(exc)
         text = f"your code raised {name}: {msg}" if msg else f"your code raised {name}"
@@ -153,9 +155,11 @@ class _Output(io.TextIOBase):
         lines = max(self.lines, 1)
         first = self.text.strip().splitlines()[0] if self.text.strip() else ""
         first = first if len(first) <= 60 else first[:59] + "…"
-        return (f"your code printed {lines:,} line{'s' if lines != 1 else ''} while being "
-                f"checked (the first: {first!r}). Printing slows a schedule down and floods "
-                "a training log: remove the print when you are done.")
+        return (
+            f"your code printed {lines:,} line{'s' if lines != 1 else ''} while being "
+            f"checked (the first: {first!r}). Printing slows a schedule down and floods "
+            "a training log: remove the print when you are done."
+        )
 
 
 class _Alarm:
@@ -172,10 +176,12 @@ class _Alarm:
         self.armed = False
         self.previous = None
         try:
-            usable = (hasattr(signal, "setitimer")
-                      and threading.current_thread() is threading.main_thread()
-                      and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
-                      and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0))
+            usable = (
+                hasattr(signal, "setitimer")
+                and threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGALRM) in (signal.SIG_DFL, None)
+                and signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
+            )
         except (ValueError, OSError):
             usable = False
         if usable:
@@ -256,9 +262,12 @@ class Runner:
 
     def timeout_failure(self) -> Failure:
         """The :class:`Failure` of a check stopped at its deadline."""
-        return Failure("timeout", f"stopped after {self.time_limit:g} s: the code did not "
-                        "return in time. Is there a loop that never ends (a `while` whose "
-                        "condition never becomes false)?")
+        return Failure(
+            "timeout",
+            f"stopped after {self.time_limit:g} s: the code did not "
+            "return in time. Is there a loop that never ends (a `while` whose "
+            "condition never becomes false)?",
+        )
 
     def call(self, fn: Callable, *args, **kwargs) -> tuple[bool, Any]:
         """``(True, value)`` or ``(False, Failure)``; only KeyboardInterrupt escapes."""
@@ -298,8 +307,10 @@ class Runner:
                         sys.settrace(old_trace)
                 if caught and self.warning is None:
                     w = caught[0]
-                    self.warning = (f"your code triggered {w.category.__name__}: "
-                                    f"{_safe_str(w.message)} ({_where(w.filename, w.lineno)}).")
+                    self.warning = (
+                        f"your code triggered {w.category.__name__}: "
+                        f"{_safe_str(w.message)} ({_where(w.filename, w.lineno)})."
+                    )
         except KeyboardInterrupt:
             raise
         except _Timeout:
@@ -318,8 +329,10 @@ class Runner:
         """Remarks for the report: torch tensors accepted, what was printed, a warning."""
         out = []
         if self.tensor_note:
-            out.append("your code returned torch tensors; they were accepted (converted with "
-                       "float()), but a schedule returns plain Python floats (`.item()`).")
+            out.append(
+                "your code returned torch tensors; they were accepted (converted with "
+                "float()), but a schedule returns plain Python floats (`.item()`)."
+            )
         printed = self.output.summary()
         if printed:
             out.append(printed)
@@ -341,29 +354,36 @@ def as_float(value: Any, runner: Runner) -> tuple[float, str | None]:
     if isinstance(value, str):
         return nan, f"returned a str ({_safe_repr(value)}): return the number itself, not text"
     if isinstance(value, (list, tuple, dict, set)):
-        return nan, (f"returned a {type(value).__name__} of {len(value)} item(s) "
-                     f"({_safe_repr(value)}) for a single step: return one number")
+        return nan, (
+            f"returned a {type(value).__name__} of {len(value)} item(s) "
+            f"({_safe_repr(value)}) for a single step: return one number"
+        )
     if isinstance(value, complex):
         return nan, f"returned a complex number ({value!r})"
     try:
         if isinstance(value, np.ndarray):
             if value.shape != ():
-                return nan, (f"returned an array of shape {value.shape} for a single step: "
-                             "return one number")
+                return nan, (
+                    f"returned an array of shape {value.shape} for a single step: return one number"
+                )
             if value.dtype.kind not in "iuf":
                 return nan, f"returned an array of dtype {value.dtype} where a number was expected"
             x = float(value)
         elif type(value).__module__.split(".")[0] == "torch" and hasattr(value, "dim"):
             if value.dim() != 0 or value.is_complex():
-                return nan, (f"returned a torch tensor of shape {tuple(value.shape)} for a "
-                             "single step: return one number")
+                return nan, (
+                    f"returned a torch tensor of shape {tuple(value.shape)} for a "
+                    "single step: return one number"
+                )
             runner.tensor_note = True
             x = float(value)
         elif isinstance(value, numbers.Real):
             x = float(value)
         else:
-            return nan, (f"returned a {type(value).__name__} ({_safe_repr(value)}) where a "
-                         "number was expected")
+            return nan, (
+                f"returned a {type(value).__name__} ({_safe_repr(value)}) where a "
+                "number was expected"
+            )
     except KeyboardInterrupt:
         raise
     except BaseException:  # noqa: BLE001

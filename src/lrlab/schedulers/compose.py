@@ -56,9 +56,7 @@ class LambdaLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def _lrs(self, step: Any) -> list[float]:
-        return [
-            schedules.lambda_lr(step, b, fn) for b, fn in zip(self._bases(), self.lr_lambdas)
-        ]
+        return [schedules.lambda_lr(step, b, fn) for b, fn in zip(self._bases(), self.lr_lambdas)]
 
     def state_dict(self) -> dict[str, Any]:
         """The step, the initial lrs, and the attributes of callable-object ``lr_lambda``\\ s."""

@@ -133,7 +133,12 @@ class CyclicLR(_CyclesMomentum, LRScheduler):
         if self._scale_fn_custom is None:
             return [
                 schedules.cyclic_lr(
-                    step, b, scalar(m), self.step_size_up, self.step_size_down, self.mode,
+                    step,
+                    b,
+                    scalar(m),
+                    self.step_size_up,
+                    self.step_size_down,
+                    self.mode,
                     self.gamma,
                 )
                 for b, m in zip(self._bases(), self.max_lrs)
@@ -258,8 +263,14 @@ class OneCycleLR(_CyclesMomentum, LRScheduler):
             )
         return [
             schedules.one_cycle_lr(
-                step, scalar(m), self.total_steps, self.pct_start, self.anneal_strategy,
-                self.div_factor, self.final_div_factor, self.three_phase,
+                step,
+                scalar(m),
+                self.total_steps,
+                self.pct_start,
+                self.anneal_strategy,
+                self.div_factor,
+                self.final_div_factor,
+                self.three_phase,
             )
             for m in self.max_lrs
         ]
@@ -269,8 +280,13 @@ class OneCycleLR(_CyclesMomentum, LRScheduler):
             return None
         return [
             schedules.one_cycle_momentum(
-                step, self.total_steps, self.pct_start, self.anneal_strategy, self.three_phase,
-                scalar(b), scalar(m),
+                step,
+                self.total_steps,
+                self.pct_start,
+                self.anneal_strategy,
+                self.three_phase,
+                scalar(b),
+                scalar(m),
             )
             for b, m in zip(self.base_momentums, self.max_momentums)
         ]

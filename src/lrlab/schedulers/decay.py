@@ -102,9 +102,7 @@ class MultiStepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def _lrs(self, step: Any) -> list[float]:
-        return [
-            schedules.multistep_lr(step, b, self._marks, self.gamma) for b in self._bases()
-        ]
+        return [schedules.multistep_lr(step, b, self._marks, self.gamma) for b in self._bases()]
 
 
 class ExponentialLR(LRScheduler):
@@ -170,8 +168,7 @@ class CosineAnnealingLR(LRScheduler):
 
     def _lrs(self, step: Any) -> list[float]:
         return [
-            schedules.cosine_annealing_lr(step, b, self.T_max, self.eta_min)
-            for b in self._bases()
+            schedules.cosine_annealing_lr(step, b, self.T_max, self.eta_min) for b in self._bases()
         ]
 
 

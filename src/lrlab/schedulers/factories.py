@@ -107,7 +107,9 @@ def get_constant_schedule_with_warmup(
         [0.05]
     """
     return _from_schedule(
-        optimizer, schedules.constant_schedule_with_warmup, last_epoch,
+        optimizer,
+        schedules.constant_schedule_with_warmup,
+        last_epoch,
         num_warmup_steps=num_warmup_steps,
     )
 
@@ -219,8 +221,8 @@ def get_cosine_with_hard_restarts_schedule_with_warmup(
 
 def _polynomial_decay_of_group(step: Any, base_lr: float, lr_init: float, **kwargs: Any) -> float:
     """transformers' polynomial decay: computed for ``lr_init``, scaled to the group's lr."""
-    return base_lr / lr_init * schedules.polynomial_decay_schedule_with_warmup(
-        step, lr_init, **kwargs
+    return (
+        base_lr / lr_init * schedules.polynomial_decay_schedule_with_warmup(step, lr_init, **kwargs)
     )
 
 
@@ -289,8 +291,11 @@ def get_inverse_sqrt_schedule(
         [0.5]
     """
     return _from_schedule(
-        optimizer, schedules.inverse_sqrt_schedule, last_epoch,
-        num_warmup_steps=num_warmup_steps, timescale=timescale,
+        optimizer,
+        schedules.inverse_sqrt_schedule,
+        last_epoch,
+        num_warmup_steps=num_warmup_steps,
+        timescale=timescale,
     )
 
 

@@ -87,8 +87,8 @@ class ReduceLROnPlateau(LRScheduler):
             check_lr(f"param_groups[{i}]['lr']", scalar(group["lr"]))
         self.optimizer = optimizer
         self.last_epoch = 0
-        self.best, self.num_bad_epochs, self.cooldown_counter = (
-            schedules.plateau_initial_state(self.mode)
+        self.best, self.num_bad_epochs, self.cooldown_counter = schedules.plateau_initial_state(
+            self.mode
         )
         self._last_lr = group_lrs(optimizer)
 

@@ -85,8 +85,17 @@ def progress_bar(total: int, progress: bool | str, unit: str = "it") -> Iterator
 
     label = progress if isinstance(progress, str) else None
     interval = float(os.environ.get("LRLAB_PROGRESS_INTERVAL", 0.5))
-    bar = tqdm(total=total, desc=label, disable=not progress, leave=True, delay=1.0,
-               mininterval=interval, ncols=72, ascii=True, unit=unit)
+    bar = tqdm(
+        total=total,
+        desc=label,
+        disable=not progress,
+        leave=True,
+        delay=1.0,
+        mininterval=interval,
+        ncols=72,
+        ascii=True,
+        unit=unit,
+    )
     try:
         yield bar
     finally:

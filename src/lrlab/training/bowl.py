@@ -1,5 +1,4 @@
-"""A loss surface you can see: :class:`QuadraticBowl`, minimised by a real torch optimizer.
-"""
+"""A loss surface you can see: :class:`QuadraticBowl`, minimised by a real torch optimizer."""
 
 from __future__ import annotations
 
@@ -116,8 +115,12 @@ class QuadraticBowl:
             raise ValueError(f"start must be a pair (w1, w2), got {start!r}")
         start = (check_real("start[0]", start[0]), check_real("start[1]", start[1]))
         curvature = torch.tensor(self.curvature, dtype=torch.float64)
-        noise = torch.randn(steps, 2, generator=torch.Generator().manual_seed(seed),
-                            dtype=torch.float64) * self.noise
+        noise = (
+            torch.randn(
+                steps, 2, generator=torch.Generator().manual_seed(seed), dtype=torch.float64
+            )
+            * self.noise
+        )
         path = np.full((steps + 1, 2), np.nan)
         lrs = np.full(steps, np.nan)
         path[0] = start

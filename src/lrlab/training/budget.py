@@ -99,12 +99,24 @@ class Budget:
             ['batch_size', 'data', 'epochs', 'hidden', 'make_optimizer', 'make_scheduler',
              'scheduler_interval']
         """
-        return dict(make_optimizer=self.optimizer(lr), make_scheduler=make_scheduler,
-                    epochs=self.epochs, batch_size=self.batch_size, hidden=self.hidden,
-                    data=self.data, scheduler_interval="step")
+        return dict(
+            make_optimizer=self.optimizer(lr),
+            make_scheduler=make_scheduler,
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            hidden=self.hidden,
+            data=self.data,
+            scheduler_interval="step",
+        )
 
-    def train(self, make_scheduler: SchedulerFactory | None, lr: float, *, seed: int | None = None,
-              progress: bool | str = False) -> TrainResult:
+    def train(
+        self,
+        make_scheduler: SchedulerFactory | None,
+        lr: float,
+        *,
+        seed: int | None = None,
+        progress: bool | str = False,
+    ) -> TrainResult:
         """One run within the budget: :func:`train` with :meth:`config` and ``seed`` (``None``:
         ``lrlab.seeds()[0]``)."""
         return train(**self.config(make_scheduler, lr), seed=seed, progress=progress)

@@ -69,12 +69,15 @@ def load_digits(*, val_fraction: float = 0.25, seed: int = 0, test_fraction: flo
     """
     from sklearn.datasets import load_digits as _sklearn_digits
 
-    val_fraction = check_real("val_fraction", val_fraction, low=0.0, high=1.0,
-                              low_open=True, high_open=True)
+    val_fraction = check_real(
+        "val_fraction", val_fraction, low=0.0, high=1.0, low_open=True, high_open=True
+    )
     test_fraction = check_real("test_fraction", test_fraction, low=0.0, high=1.0, high_open=True)
     if val_fraction + test_fraction >= 1.0:
-        raise ValueError(f"val_fraction + test_fraction must be < 1 (a training set must remain), "
-                         f"got val_fraction={val_fraction!r}, test_fraction={test_fraction!r}")
+        raise ValueError(
+            f"val_fraction + test_fraction must be < 1 (a training set must remain), "
+            f"got val_fraction={val_fraction!r}, test_fraction={test_fraction!r}"
+        )
     seed = check_int("seed", seed, minimum=0)
     x, y = _sklearn_digits(return_X_y=True)
     order = np.random.default_rng(seed).permutation(len(y))
@@ -86,8 +89,14 @@ def load_digits(*, val_fraction: float = 0.25, seed: int = 0, test_fraction: flo
     std = np.maximum(x[n_held:].std(axis=0), 0.1)
     x = torch.tensor((x - mean) / std, dtype=torch.float32)
     test = (x[n_val:n_held], y[n_val:n_held]) if n_held > n_val else (None, None)
-    return Digits(x_train=x[n_held:], y_train=y[n_held:], x_val=x[:n_val], y_val=y[:n_val],
-                  x_test=test[0], y_test=test[1])
+    return Digits(
+        x_train=x[n_held:],
+        y_train=y[n_held:],
+        x_val=x[:n_val],
+        y_val=y[:n_val],
+        x_test=test[0],
+        y_test=test[1],
+    )
 
 
 def make_mlp(hidden: int = 32, *, seed: int = 0) -> nn.Sequential:

@@ -203,7 +203,7 @@ def train(
         for epoch in range(epochs):
             order = torch.randperm(n_train, generator=order_rng)
             for start in range(0, n_train, batch):
-                idx = order[start:start + batch]
+                idx = order[start : start + batch]
                 optimizer.zero_grad()
                 loss = nn.functional.cross_entropy(model(data.x_train[idx]), data.y_train[idx])
                 loss.backward()
@@ -233,9 +233,16 @@ def train(
             elif scheduler is not None and scheduler_interval == "epoch":
                 scheduler.step()
             bar.update(1)
-    return TrainResult(lr=lrs, train_loss=train_loss, val_loss=val_loss, val_acc=val_acc,
-                       diverged=diverged, test_loss=test_loss, test_acc=test_acc,
-                       snapshots=snapshots)
+    return TrainResult(
+        lr=lrs,
+        train_loss=train_loss,
+        val_loss=val_loss,
+        val_acc=val_acc,
+        diverged=diverged,
+        test_loss=test_loss,
+        test_acc=test_acc,
+        snapshots=snapshots,
+    )
 
 
 def _check_snapshot_steps(snapshot_steps: Sequence[int], total: int) -> frozenset[int]:
@@ -257,8 +264,9 @@ def _check_snapshot_steps(snapshot_steps: Sequence[int], total: int) -> frozense
 # ---------------------------------------------------------------------------------------------
 
 
-def _log_proba(states: Sequence[Mapping[str, torch.Tensor]], x: torch.Tensor,
-               hidden: int) -> torch.Tensor:
+def _log_proba(
+    states: Sequence[Mapping[str, torch.Tensor]], x: torch.Tensor, hidden: int
+) -> torch.Tensor:
     """``(len(states), n, 10)`` float64 log-softmax of :func:`make_mlp` models with these
     weights."""
     if isinstance(states, Mapping) or not isinstance(states, Sequence) or not states:
@@ -277,8 +285,9 @@ def _log_proba(states: Sequence[Mapping[str, torch.Tensor]], x: torch.Tensor,
     return torch.stack(out)
 
 
-def predict_proba(states: Sequence[Mapping[str, torch.Tensor]], x: torch.Tensor, *,
-                  hidden: int = 32) -> np.ndarray:
+def predict_proba(
+    states: Sequence[Mapping[str, torch.Tensor]], x: torch.Tensor, *, hidden: int = 32
+) -> np.ndarray:
     """The class probabilities (softmax) of :func:`make_mlp` models with the given weights.
 
     Args:
@@ -298,8 +307,13 @@ def predict_proba(states: Sequence[Mapping[str, torch.Tensor]], x: torch.Tensor,
     return _log_proba(states, x, hidden).exp().numpy()
 
 
-def ensemble_metrics(states: Sequence[Mapping[str, torch.Tensor]], *, data: Digits | None = None,
-                     hidden: int = 32, split: str = "val") -> dict[str, float]:
+def ensemble_metrics(
+    states: Sequence[Mapping[str, torch.Tensor]],
+    *,
+    data: Digits | None = None,
+    hidden: int = 32,
+    split: str = "val",
+) -> dict[str, float]:
     r"""Loss and accuracy of the ensemble that averages its members' predicted probabilities.
 
     The ensemble predicts :math:`\bar p(k \mid x) = \frac1M \sum_m p_m(k \mid x)`, the mean of
@@ -428,13 +442,20 @@ def mean_result(results: Sequence[TrainResult]) -> TrainResult:
             return None
         return np.mean(values, axis=0)
 
-    return TrainResult(lr=mean("lr"), train_loss=mean("train_loss"), val_loss=mean("val_loss"),
-                       val_acc=mean("val_acc"), diverged=any(r.diverged for r in results),
-                       test_loss=mean("test_loss"), test_acc=mean("test_acc"))
+    return TrainResult(
+        lr=mean("lr"),
+        train_loss=mean("train_loss"),
+        val_loss=mean("val_loss"),
+        val_acc=mean("val_acc"),
+        diverged=any(r.diverged for r in results),
+        test_loss=mean("test_loss"),
+        test_acc=mean("test_acc"),
+    )
 
 
-def final_metrics(runs: Mapping[str, Sequence[TrainResult]], *,
-                  split: str = "val") -> dict[str, dict[str, float]]:
+def final_metrics(
+    runs: Mapping[str, Sequence[TrainResult]], *, split: str = "val"
+) -> dict[str, dict[str, float]]:
     """Mean and standard deviation over seeds of each configuration's final metrics.
 
     Args:
@@ -453,14 +474,20 @@ def final_metrics(runs: Mapping[str, Sequence[TrainResult]], *,
     table = {}
     for label, results in runs.items():
         if split == "test" and any(r.test_loss is None for r in results):
-            raise ValueError(f"runs[{label!r}] has no test metrics: train on data with a test set, "
-                             "e.g. load_digits(test_fraction=0.2)")
+            raise ValueError(
+                f"runs[{label!r}] has no test metrics: train on data with a test set, "
+                "e.g. load_digits(test_fraction=0.2)"
+            )
         loss = np.array([getattr(r, f"{split}_loss")[-1] for r in results], dtype=float)
         acc = np.array([getattr(r, f"{split}_acc")[-1] for r in results], dtype=float)
         if loss.size == 0:
             raise ValueError(f"runs[{label!r}] is empty")
-        table[label] = {f"{split}_loss": float(loss.mean()), f"{split}_loss_std": float(loss.std()),
-                        f"{split}_acc": float(acc.mean()), f"{split}_acc_std": float(acc.std())}
+        table[label] = {
+            f"{split}_loss": float(loss.mean()),
+            f"{split}_loss_std": float(loss.std()),
+            f"{split}_acc": float(acc.mean()),
+            f"{split}_acc_std": float(acc.std()),
+        }
     return table
 
 
@@ -496,8 +523,14 @@ def summarize(runs: Mapping[str, Sequence[TrainResult]], *, split: str = "val") 
 _METRICS = ("val_loss", "val_acc", "test_loss", "test_acc")
 
 
-def compare_runs(runs: Mapping[str, Sequence[TrainResult]], a: str, b: str, *,
-                 metric: str = "val_loss", **rule: Any) -> Comparison:
+def compare_runs(
+    runs: Mapping[str, Sequence[TrainResult]],
+    a: str,
+    b: str,
+    *,
+    metric: str = "val_loss",
+    **rule: Any,
+) -> Comparison:
     """Compare two configurations of :func:`train_runs` by a final metric, by the book's rule.
 
     ``"A beats B"`` only with at least 5 seeds each and a difference of the means above two
@@ -532,5 +565,10 @@ def compare_runs(runs: Mapping[str, Sequence[TrainResult]], a: str, b: str, *,
             values.append(math.nan if run.diverged else float(curve[-1]))
         return values
 
-    return compare(finals(a), finals(b), labels=(str(a), str(b)),
-                   higher_is_better=metric.endswith("acc"), **rule)
+    return compare(
+        finals(a),
+        finals(b),
+        labels=(str(a), str(b)),
+        higher_is_better=metric.endswith("acc"),
+        **rule,
+    )

@@ -111,7 +111,7 @@ def svg(frame: Frame, x: np.ndarray, layers: list, curves: list, cursor: int) ->
         f"data-frame='{json.dumps(frame.to_json(), separators=(',', ':'))}'>",
         f'<rect width="{WIDTH}" height="{frame.height}" fill="#fff"/>',
     ]
-    for panel, (y0, y1, bottom, top) in frame.panels.items():
+    for panel, (_y0, _y1, bottom, top) in frame.panels.items():
         out.append(f'<g class="lrlab-axes" data-panel="{panel}" stroke="#ddd">')
         for t in frame.yticks[panel]:
             y = frame.py(panel, np.array(t))

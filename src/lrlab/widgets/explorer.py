@@ -30,7 +30,7 @@ _FALLBACK = "Run this cell, or trust the notebook, to move the sliders."
 _UIDS = itertools.count()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _static_asset(name: str) -> str:
     return resources.files("lrlab.widgets").joinpath("static", name).read_text(encoding="utf-8")
 
