@@ -43,6 +43,7 @@ from lrlab.schedules.warmup import (
 
 __all__ = [
     "SCHEDULES",
+    "DROP_INS",
     "MOMENTUM_PARTNERS",
     "momentum_partner",
     "CHOICES",
@@ -83,6 +84,31 @@ SCHEDULES: dict[str, Callable[..., Any]] = {
     )
 }
 """Every schedule by name (the momentum curves included)."""
+
+#: schedule -> the name, in :mod:`lrlab`, of the drop-in scheduler or factory that drives an
+#: optimizer with it (a string: the schedulers sit in a layer above and import the schedules).
+DROP_INS: dict[str, str] = {
+    "step_lr": "StepLR",
+    "multistep_lr": "MultiStepLR",
+    "exponential_lr": "ExponentialLR",
+    "cosine_annealing_lr": "CosineAnnealingLR",
+    "cosine_annealing_warm_restarts": "CosineAnnealingWarmRestarts",
+    "reduce_lr_on_plateau": "ReduceLROnPlateau",
+    "linear_schedule_with_warmup": "get_linear_schedule_with_warmup",
+    "cosine_schedule_with_warmup": "get_cosine_schedule_with_warmup",
+    "cosine_with_hard_restarts_schedule_with_warmup": (
+        "get_cosine_with_hard_restarts_schedule_with_warmup"
+    ),
+    "cosine_with_min_lr_schedule_with_warmup": "get_cosine_with_min_lr_schedule_with_warmup",
+    "polynomial_decay_schedule_with_warmup": "get_polynomial_decay_schedule_with_warmup",
+    "constant_schedule_with_warmup": "get_constant_schedule_with_warmup",
+    "inverse_sqrt_schedule": "get_inverse_sqrt_schedule",
+    "warmup_stable_decay": "get_wsd_schedule",
+    "cyclic_lr": "CyclicLR",
+    "cyclic_momentum": "CyclicLR",
+    "one_cycle_lr": "OneCycleLR",
+    "one_cycle_momentum": "OneCycleLR",
+}
 
 #: lr schedule -> the momentum schedule its torch scheduler cycles with it (both in
 #: :data:`SCHEDULES`).
