@@ -260,12 +260,12 @@ def valley(lrs: Sequence[float], losses: Sequence[float]) -> tuple[float, int]:
         (0.01, 2)
     """
     x, y = _curve(lrs, losses)
-    k, b = _longest_decreasing(y)
+    k, b = longest_decreasing(y)
     index = (b - k + 1 + b) // 2
     return float(x[index]), index
 
 
-def _longest_decreasing(y: np.ndarray) -> tuple[int, int]:
+def longest_decreasing(y: np.ndarray) -> tuple[int, int]:
     """``(length, last index)`` of the earliest longest strictly decreasing subsequence of ``y``."""
     length = np.ones(len(y), dtype=np.int64)  # length[i]: of the longest one ending at i
     for i in range(1, len(y)):

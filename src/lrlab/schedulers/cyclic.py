@@ -21,10 +21,10 @@ from lrlab.schedulers.base import LRScheduler
 __all__ = ["CyclicLR", "OneCycleLR"]
 
 
-class _CyclesMomentum:
+class CyclesMomentum:
     """Shared by ``CyclicLR`` and ``OneCycleLR``: which momentum to cycle, per group."""
 
-    def _init_momentum(
+    def init_momentum(
         self, optimizer: Optimizer, cycle_momentum: bool, base_momentum: Any, max_momentum: Any
     ) -> None:
         if not isinstance(cycle_momentum, bool):
@@ -42,7 +42,7 @@ class _CyclesMomentum:
         self.max_momentums = per_group("max_momentum", max_momentum, optimizer)
 
 
-class CyclicLR(_CyclesMomentum, LRScheduler):
+class CyclicLR(CyclesMomentum, LRScheduler):
     """Cycle each group's lr between ``base_lr`` and ``max_lr`` along a triangle (CLR).
 
     Equals ``torch.optim.lr_scheduler.CyclicLR``: the lr is :func:`lrlab.schedules.cyclic_lr`
@@ -105,7 +105,7 @@ class CyclicLR(_CyclesMomentum, LRScheduler):
         if scale_fn is None:
             scale_mode = "iterations" if mode == "exp_range" else "cycle"
         self.scale_mode = check_choice("scale_mode", scale_mode, ("cycle", "iterations"))
-        self._init_momentum(optimizer, cycle_momentum, base_momentum, max_momentum)
+        self.init_momentum(optimizer, cycle_momentum, base_momentum, max_momentum)
         if scale_fn is not None:  # the mode's schedules are not called: check the rest here
             for b, m in zip(base_lrs, self.max_lrs):
                 schedules.cyclic_lr(0, scalar(b), scalar(m), step_size_up, step_size_down)
@@ -173,7 +173,7 @@ class CyclicLR(_CyclesMomentum, LRScheduler):
             self._scale_fn_custom.__dict__.update(saved)
 
 
-class OneCycleLR(_CyclesMomentum, LRScheduler):
+class OneCycleLR(CyclesMomentum, LRScheduler):
     """The one-cycle policy: warm up to ``max_lr``, then anneal far below the start.
 
     Equals ``torch.optim.lr_scheduler.OneCycleLR``: the lr is :func:`lrlab.schedules.one_cycle_lr`
@@ -243,7 +243,7 @@ class OneCycleLR(_CyclesMomentum, LRScheduler):
         self.div_factor = div_factor
         self.final_div_factor = final_div_factor
         self.three_phase = three_phase
-        self._init_momentum(optimizer, cycle_momentum, base_momentum, max_momentum)
+        self.init_momentum(optimizer, cycle_momentum, base_momentum, max_momentum)
         self._lrs(0)  # validate before dividing by div_factor
         initial_lrs = [float(m) / float(div_factor) for m in self.max_lrs]
         super().__init__(

@@ -158,7 +158,7 @@ def cyclic_momentum(
 # --------------------------------------------------------------------------------------------
 
 
-def _one_cycle_ends(total_steps: Any, pct_start: Any, three_phase: bool) -> tuple[int, list[float]]:
+def one_cycle_ends(total_steps: Any, pct_start: Any, three_phase: bool) -> tuple[int, list[float]]:
     """Validate; return ``(total_steps, the last step of each phase)`` as OneCycleLR sets them."""
     total = check_int("total_steps", total_steps, 1)
     pct = check_real("pct_start", pct_start, low=0.0, high=1.0, low_open=True, high_open=True)
@@ -181,7 +181,7 @@ def _one_cycle_ends(total_steps: Any, pct_start: Any, three_phase: bool) -> tupl
     return total, ends
 
 
-def _one_cycle_curve(
+def one_cycle_curve(
     step: Steps,
     total_steps: Any,
     pct_start: Any,
@@ -192,7 +192,7 @@ def _one_cycle_curve(
 ) -> float | np.ndarray:
     """Interpolate between the named ``points`` along the phases, as OneCycleLR does."""
     t, scalar = as_steps(step)
-    total, ends = _one_cycle_ends(total_steps, pct_start, three_phase)
+    total, ends = one_cycle_ends(total_steps, pct_start, three_phase)
     check_choice("anneal_strategy", anneal_strategy, ANNEAL_STRATEGIES)
     if t.size and t.max() > total:
         raise ValueError(
@@ -268,7 +268,7 @@ def one_cycle_lr(
         phases = [("initial", "max"), ("max", "initial"), ("initial", "min")]
     else:
         phases = [("initial", "max"), ("max", "min")]
-    return _one_cycle_curve(
+    return one_cycle_curve(
         step, total_steps, pct_start, anneal_strategy, three_phase, points, phases
     )
 
@@ -312,6 +312,6 @@ def one_cycle_momentum(
         phases = [("max", "base"), ("base", "max"), ("max", "max")]
     else:
         phases = [("max", "base"), ("base", "max")]
-    return _one_cycle_curve(
+    return one_cycle_curve(
         step, total_steps, pct_start, anneal_strategy, three_phase, points, phases
     )

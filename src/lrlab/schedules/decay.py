@@ -164,7 +164,7 @@ def cosine_annealing_lr(step: Steps, base_lr: float, T_max: int, eta_min: float 
     return as_output(eta_min + (base_lr - eta_min) * half_cosine(np.pi * t / T_max), scalar)
 
 
-def _restart_position(t: np.ndarray, T_0: int, T_mult: int) -> tuple[np.ndarray, np.ndarray]:
+def restart_position(t: np.ndarray, T_0: int, T_mult: int) -> tuple[np.ndarray, np.ndarray]:
     """Return ``(T_cur, T_i)``: the position in the current cycle and that cycle's length.
 
     Cycle :math:`n` lasts :math:`T_0 T_{mult}^n` steps, so only a few dozen cycles fit in any run:
@@ -221,5 +221,5 @@ def cosine_annealing_warm_restarts(
     T_0 = check_int("T_0", T_0, 1)
     T_mult = check_int("T_mult", T_mult, 1)
     eta_min = check_lr("eta_min", eta_min)
-    t_cur, t_i = _restart_position(t, T_0, T_mult)
+    t_cur, t_i = restart_position(t, T_0, T_mult)
     return as_output(eta_min + (base_lr - eta_min) * half_cosine(np.pi * t_cur / t_i), scalar)

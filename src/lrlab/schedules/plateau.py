@@ -70,7 +70,7 @@ def plateau_initial_state(mode: str) -> tuple[float, int, int]:
     return (math.inf if mode == "min" else -math.inf), 0, 0
 
 
-def _plateau_is_better(a: float, best: float, mode: str, threshold: float, threshold_mode: str):
+def plateau_is_better(a: float, best: float, mode: str, threshold: float, threshold_mode: str):
     if mode == "min" and threshold_mode == "rel":
         return a < best * (1.0 - threshold)
     if mode == "min":
@@ -95,7 +95,7 @@ def plateau_update(
     function and the drop-in class."""
     best, num_bad, cooling = state
     current = float(metric)
-    if _plateau_is_better(current, best, mode, threshold, threshold_mode):
+    if plateau_is_better(current, best, mode, threshold, threshold_mode):
         best, num_bad = current, 0
     else:
         num_bad += 1

@@ -41,7 +41,7 @@ __all__ = [
 ]
 
 
-def _is_plateau(scheduler: Any) -> bool:
+def is_plateau(scheduler: Any) -> bool:
     """``ReduceLROnPlateau`` (torch's or lrlab's) steps on a metric, not on a count."""
     return any(cls.__name__ == "ReduceLROnPlateau" for cls in type(scheduler).__mro__)
 
@@ -195,7 +195,7 @@ def train(
         order_rng = torch.Generator().manual_seed(seed)
         optimizer = make_optimizer(model.parameters())
         scheduler = build_scheduler(make_scheduler, optimizer)
-        plateau = scheduler is not None and _is_plateau(scheduler)
+        plateau = scheduler is not None and is_plateau(scheduler)
         val_loss[0], val_acc[0] = _evaluate(model, data.x_val, data.y_val)
         if has_test:
             test_loss[0], test_acc[0] = _evaluate(model, data.x_test, data.y_test)
