@@ -86,6 +86,9 @@ def test_compare_runs_reads_final_metrics():
     by_acc = compare_runs(runs, "good", "tiny", metric="val_acc")
     finals = [r.val_acc[-1] for r in runs["good"]]
     assert by_acc.winner == "good" and by_acc.mean[0] == pytest.approx(np.mean(finals))
+    by_train = compare_runs(runs, "good", "tiny", metric="train_loss")
+    last_epoch = [r.train_loss[-r.steps_per_epoch :].mean() for r in runs["good"]]
+    assert by_train.winner == "good" and by_train.mean[0] == pytest.approx(np.mean(last_epoch))
     with pytest.raises(ValueError, match="metric"):
         compare_runs(runs, "good", "tiny", metric="acc")
     with pytest.raises(ValueError, match="nope"):

@@ -216,13 +216,14 @@ def test_final_metrics_and_summary_use_the_last_epoch():
     }
     table = final_metrics(runs)
     assert table["a"]["val_loss"] == pytest.approx(0.5)
-    assert table["a"]["val_loss_std"] == pytest.approx(0.1)
+    # the sample standard deviation: sqrt(((0.4 - 0.5)^2 + (0.6 - 0.5)^2) / (2 - 1))
+    assert table["a"]["val_loss_std"] == pytest.approx(0.02**0.5)
     assert table["a"]["val_acc"] == pytest.approx(0.85)
-    assert table["a"]["val_acc_std"] == pytest.approx(0.05)
+    assert table["a"]["val_acc_std"] == pytest.approx(0.005**0.5)
     assert table["longer label"]["val_loss_std"] == 0.0
     lines = summarize(runs).splitlines()
     assert len(lines) == 4 and "the seeds" in lines[-1]
-    assert "0.500 ± 0.100" in lines[1] and "85.0% ± 5.0%" in lines[1]
+    assert "0.500 ± 0.141" in lines[1] and "85.0% ± 7.1%" in lines[1]
     assert lines[2].startswith("longer label") and "99.0% ± 0.0%" in lines[2]
     assert "2 seeds" in summarize({"a": runs["a"]}).splitlines()[-1]
     with pytest.raises(ValueError, match="runs"):
@@ -395,11 +396,11 @@ def test_mean_result_and_metrics_of_the_test_split():
     table = final_metrics({"x": [a, b]}, split="test")
     assert set(table["x"]) == {"test_loss", "test_loss_std", "test_acc", "test_acc_std"}
     assert table["x"]["test_loss"] == pytest.approx(0.6)
-    assert table["x"]["test_loss_std"] == pytest.approx(0.1)
+    assert table["x"]["test_loss_std"] == pytest.approx(0.02**0.5)
     assert final_metrics({"x": [a, b]})["x"]["val_loss"] == pytest.approx(0.5)
     lines = summarize({"x": [a, b]}, split="test").splitlines()
     assert lines[0] == "run   test loss       test accuracy"
-    assert "0.600 ± 0.100" in lines[1]
+    assert "0.600 ± 0.141" in lines[1]
     with pytest.raises(ValueError, match="test set"):
         final_metrics({"y": [fake([2.0, 0.5], [0.1, 0.9])]}, split="test")
     with pytest.raises(ValueError, match="split"):

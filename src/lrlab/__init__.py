@@ -49,6 +49,7 @@ _LAZY = {
         "CosineAnnealingLR",
         "CosineAnnealingWarmRestarts",
         "ReduceLROnPlateau",
+        "CyclesMomentum",
         "CyclicLR",
         "OneCycleLR",
         "LambdaLR",

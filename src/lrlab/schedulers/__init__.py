@@ -41,7 +41,7 @@ from __future__ import annotations
 
 from lrlab.schedulers.base import LRScheduler
 from lrlab.schedulers.compose import LambdaLR, SequentialLR
-from lrlab.schedulers.cyclic import CyclicLR, OneCycleLR
+from lrlab.schedulers.cyclic import CyclesMomentum, CyclicLR, OneCycleLR
 from lrlab.schedulers.decay import (
     CosineAnnealingLR,
     CosineAnnealingWarmRestarts,
@@ -72,6 +72,7 @@ __all__ = [
     "CosineAnnealingLR",
     "CosineAnnealingWarmRestarts",
     "ReduceLROnPlateau",
+    "CyclesMomentum",
     "CyclicLR",
     "OneCycleLR",
     "LambdaLR",

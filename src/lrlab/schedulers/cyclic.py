@@ -18,7 +18,7 @@ from lrlab._checks import check_choice, check_int
 from lrlab.schedulers._helpers import check_optimizer, per_group, scalar
 from lrlab.schedulers.base import LRScheduler
 
-__all__ = ["CyclicLR", "OneCycleLR"]
+__all__ = ["CyclesMomentum", "CyclicLR", "OneCycleLR"]
 
 
 class CyclesMomentum:

@@ -32,6 +32,7 @@ __all__ = [
     "compare_runs",
     "ensemble_metrics",
     "final_metrics",
+    "is_plateau",
     "mean_result",
     "predict_proba",
     "steps_per_epoch",
@@ -453,6 +454,10 @@ def mean_result(results: Sequence[TrainResult]) -> TrainResult:
     )
 
 
+def _sample_std(values: np.ndarray) -> float:
+    return float(values.std(ddof=1)) if values.size > 1 else 0.0
+
+
 def final_metrics(
     runs: Mapping[str, Sequence[TrainResult]], *, split: str = "val"
 ) -> dict[str, dict[str, float]]:
@@ -466,7 +471,8 @@ def final_metrics(
     Returns:
         label -> ``{"val_loss": mean, "val_loss_std": std, "val_acc": mean, "val_acc_std": std}``
         (``"test_loss"``, ... for ``split="test"``), the metrics after the last epoch
-        (population standard deviation, ``nan`` after a divergence).
+        (the sample standard deviation, with ``n - 1``, as :func:`lrlab.stats.compare` uses;
+        0 for a single run; ``nan`` after a divergence).
     """
     if not isinstance(runs, Mapping) or not runs:
         raise ValueError(f"runs must be a non-empty mapping label -> TrainResults, got {runs!r}")
@@ -484,9 +490,9 @@ def final_metrics(
             raise ValueError(f"runs[{label!r}] is empty")
         table[label] = {
             f"{split}_loss": float(loss.mean()),
-            f"{split}_loss_std": float(loss.std()),
+            f"{split}_loss_std": _sample_std(loss),
             f"{split}_acc": float(acc.mean()),
-            f"{split}_acc_std": float(acc.std()),
+            f"{split}_acc_std": _sample_std(acc),
         }
     return table
 
@@ -520,7 +526,7 @@ def summarize(runs: Mapping[str, Sequence[TrainResult]], *, split: str = "val") 
     return "\n".join(lines)
 
 
-_METRICS = ("val_loss", "val_acc", "test_loss", "test_acc")
+_METRICS = ("val_loss", "val_acc", "test_loss", "test_acc", "train_loss")
 
 
 def compare_runs(
@@ -541,7 +547,8 @@ def compare_runs(
         runs: label -> several :class:`TrainResult`.
         a, b: the two labels.
         metric: ``"val_loss"`` (default), ``"val_acc"``, ``"test_loss"`` or ``"test_acc"``,
-            after the last epoch (an accuracy is better when higher).
+            after the last epoch (an accuracy is better when higher), or ``"train_loss"``,
+            the mean minibatch loss of the last epoch (:attr:`TrainResult.epoch_train_loss`).
 
     Example:
         >>> import torch
@@ -559,7 +566,7 @@ def compare_runs(
     def finals(label: str) -> list[float]:
         values = []
         for run in runs[label]:
-            curve = getattr(run, metric)
+            curve = run.epoch_train_loss if metric == "train_loss" else getattr(run, metric)
             if curve is None:
                 raise ValueError(f"runs[{label!r}] has no {metric}: train on data with a test set")
             values.append(math.nan if run.diverged else float(curve[-1]))
