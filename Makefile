@@ -12,7 +12,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # Progress bars print their final line only (the book's renderer would show every update).
 export LRLAB_PROGRESS_INTERVAL := 3600
 
-.PHONY: all venv assets browser browser-tests test unit notebooks robust book check-exercises exercises bench slides clean
+.PHONY: all venv assets browser browser-tests test lint unit notebooks robust book check-exercises exercises bench slides clean
 
 all: test
 
@@ -32,6 +32,13 @@ assets: $(STAMP)
 # Debian's Chromium for the real-browser tests (skipped with a reason where it cannot be installed).
 browser:
 	bash scripts/install_browser.sh
+
+# ruff: lint (pyflakes, pycodestyle, import order, pyupgrade, bugbear) and the format check,
+# configured in pyproject.toml (line length 100).
+LINTED := src tests bench scripts book/_ext
+lint: $(STAMP)
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 unit: $(STAMP)
 	$(BIN)/pytest -n 2 tests
@@ -60,7 +67,7 @@ book: $(STAMP) assets
 browser-tests: $(STAMP) browser
 	$(BIN)/pytest -m browser --run-browser tests
 
-test: $(STAMP) assets browser check-exercises unit notebooks book browser-tests
+test: $(STAMP) lint assets browser check-exercises unit notebooks book browser-tests
 
 bench: $(STAMP)
 	$(PY) bench/run.py

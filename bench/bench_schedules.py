@@ -2,18 +2,18 @@
 
 What readers do today to plot a schedule is build the torch scheduler (or transformers'
 LambdaLR) and call ``step()`` 100,000 times, collecting ``get_last_lr()``. Both sides run here,
-one after the other in the same process, and the two curves are checked to be equal before the
-timings are reported. The torch side is timed once (100,000 steps take a fraction of a second);
-the lrlab side, a fraction of a millisecond, is the best of several calls. lrlab has two ways to
-the curve, both timed: ``schedule.curve(100_000, ...)``, made for drawing a whole curve (the
-kernels of ``lrlab._runs``), and the definition on ``np.arange(100_000)`` (the arange counted in
-its time), which also evaluates any other steps.
+side by side in the same process, and the two curves are checked to be equal before the timings
+are reported. The torch side is timed once (100,000 steps take a fraction of a second); the lrlab
+side is the plain definition on ``np.arange(100_000)`` (the arange counted in its time), a
+fraction of a millisecond to a few, the best of several calls.
 
-Three rows cannot reach the target by nature, and the table says why: ReduceLROnPlateau is fed
-the same 100,000 metrics on both sides, and its pure function loops over them, since each
-decision depends on the previous one; a ``LambdaLR`` lambda written with an ``if`` is called once
-per step on both sides; and an array lambda's own time (``0.99995 ** t`` here, NumPy's ``power``)
-is printed beside its row, since lrlab cannot make the reader's function faster.
+The guard: every closed-form schedule must be at least ``GUARD`` (100) times faster than stepping
+its torch scheduler; ``main`` raises if one is not. Three rows are not closed forms, and the
+table says why: ReduceLROnPlateau is fed the same 100,000 metrics on both sides, and its pure
+function loops over them, since each decision depends on the previous one; a ``LambdaLR`` lambda
+written with an ``if`` is called once per step on both sides; and an array lambda's own time
+(``0.99995 ** t`` here, NumPy's ``power``) is printed below the table, since lrlab cannot make the
+reader's function faster.
 
 Run: ``python bench/bench_schedules.py`` (or ``make bench`` for every benchmark).
 """
@@ -33,7 +33,7 @@ from torch.optim import lr_scheduler as torch_sched
 from lrlab import schedules
 
 N = 100_000
-TARGET = 1000.0  # the ratio every schedule should reach
+GUARD = 100.0  # the least ratio of every closed-form schedule
 REPEATS = 30  # of the fast side (a fraction of a millisecond each); the best is reported
 LR = 0.1
 
@@ -99,9 +99,9 @@ def _args(*args, **kwargs) -> tuple[tuple, dict]:
 
 
 def _cases():
-    """``(name, schedule, args, torch curve)``: ``schedule(np.arange(N), *args)`` and
-    ``schedule.curve(N, *args)`` are lrlab's two ways to the curve; the torch curve is a function
-    of nothing returning N values."""
+    """``(name, schedule, args, torch curve)``: ``schedule(np.arange(N), *args)`` is lrlab's
+    curve (``schedule`` None: ReduceLROnPlateau, fed metrics); the torch curve is a function of
+    nothing returning N values."""
     s = schedules
     m = _metrics()
     plateau_kw = dict(
@@ -120,44 +120,52 @@ def _cases():
     return [
         (
             "step_lr",
-            s.step_lr, _args(LR, 3000, 0.5),
+            s.step_lr,
+            _args(LR, 3000, 0.5),
             lambda: torch_curve(lambda o: torch_sched.StepLR(o, 3000, 0.5)),
         ),
         (
             "multistep_lr",
-            s.multistep_lr, _args(LR, [30_000, 60_000, 90_000]),
+            s.multistep_lr,
+            _args(LR, [30_000, 60_000, 90_000]),
             lambda: torch_curve(lambda o: torch_sched.MultiStepLR(o, [30_000, 60_000, 90_000])),
         ),
         (
             "exponential_lr",
-            s.exponential_lr, _args(LR, 0.99995),
+            s.exponential_lr,
+            _args(LR, 0.99995),
             lambda: torch_curve(lambda o: torch_sched.ExponentialLR(o, 0.99995)),
         ),
         (
             "cosine_annealing_lr",
-            s.cosine_annealing_lr, _args(LR, N, 1e-4),
+            s.cosine_annealing_lr,
+            _args(LR, N, 1e-4),
             lambda: torch_curve(lambda o: torch_sched.CosineAnnealingLR(o, N, 1e-4)),
         ),
         (
             "cosine_annealing_warm_restarts",
-            s.cosine_annealing_warm_restarts, _args(LR, 1000, 2, 1e-4),
+            s.cosine_annealing_warm_restarts,
+            _args(LR, 1000, 2, 1e-4),
             lambda: torch_curve(
                 lambda o: torch_sched.CosineAnnealingWarmRestarts(o, 1000, 2, 1e-4)
             ),
         ),
         (
             "linear_schedule_with_warmup",
-            s.linear_schedule_with_warmup, _args(LR, 5000, N),
+            s.linear_schedule_with_warmup,
+            _args(LR, 5000, N),
             lambda: torch_curve(lambda o: transformers.get_linear_schedule_with_warmup(o, 5000, N)),
         ),
         (
             "cosine_schedule_with_warmup",
-            s.cosine_schedule_with_warmup, _args(LR, 5000, N),
+            s.cosine_schedule_with_warmup,
+            _args(LR, 5000, N),
             lambda: torch_curve(lambda o: transformers.get_cosine_schedule_with_warmup(o, 5000, N)),
         ),
         (
             "cosine_with_hard_restarts_schedule_with_warmup",
-            s.cosine_with_hard_restarts_schedule_with_warmup, _args(LR, 5000, N, 4),
+            s.cosine_with_hard_restarts_schedule_with_warmup,
+            _args(LR, 5000, N, 4),
             lambda: torch_curve(
                 lambda o: transformers.get_cosine_with_hard_restarts_schedule_with_warmup(
                     o, 5000, N, 4
@@ -166,7 +174,8 @@ def _cases():
         ),
         (
             "cosine_with_min_lr_schedule_with_warmup",
-            s.cosine_with_min_lr_schedule_with_warmup, _args(LR, 5000, N, min_lr_rate=0.1),
+            s.cosine_with_min_lr_schedule_with_warmup,
+            _args(LR, 5000, N, min_lr_rate=0.1),
             lambda: torch_curve(
                 lambda o: transformers.get_cosine_with_min_lr_schedule_with_warmup(
                     o, 5000, N, min_lr_rate=0.1
@@ -175,7 +184,8 @@ def _cases():
         ),
         (
             "polynomial_decay_schedule_with_warmup",
-            s.polynomial_decay_schedule_with_warmup, _args(LR, 5000, N, 1e-5, 2.0),
+            s.polynomial_decay_schedule_with_warmup,
+            _args(LR, 5000, N, 1e-5, 2.0),
             lambda: torch_curve(
                 lambda o: transformers.get_polynomial_decay_schedule_with_warmup(
                     o, 5000, N, 1e-5, 2.0
@@ -184,17 +194,20 @@ def _cases():
         ),
         (
             "constant_schedule_with_warmup",
-            s.constant_schedule_with_warmup, _args(LR, 5000),
+            s.constant_schedule_with_warmup,
+            _args(LR, 5000),
             lambda: torch_curve(lambda o: transformers.get_constant_schedule_with_warmup(o, 5000)),
         ),
         (
             "inverse_sqrt_schedule",
-            s.inverse_sqrt_schedule, _args(LR, 5000),
+            s.inverse_sqrt_schedule,
+            _args(LR, 5000),
             lambda: torch_curve(lambda o: transformers.get_inverse_sqrt_schedule(o, 5000)),
         ),
         (
             "warmup_stable_decay",
-            s.warmup_stable_decay, _args(LR, 5000, 75_000, 20_000, 0.01),
+            s.warmup_stable_decay,
+            _args(LR, 5000, 75_000, 20_000, 0.01),
             lambda: torch_curve(
                 lambda o: transformers.get_wsd_schedule(
                     o, 5000, 20_000, num_stable_steps=75_000, min_lr_ratio=0.01
@@ -203,14 +216,16 @@ def _cases():
         ),
         (
             "cyclic_lr",
-            s.cyclic_lr, _args(0.001, LR, 2000, mode="exp_range", gamma=0.99999),
+            s.cyclic_lr,
+            _args(0.001, LR, 2000, mode="exp_range", gamma=0.99999),
             lambda: torch_curve(
                 lambda o: torch_sched.CyclicLR(o, 0.001, LR, 2000, mode="exp_range", gamma=0.99999)
             ),
         ),
         (
             "cyclic_momentum",
-            s.cyclic_momentum, _args(2000, mode="triangular2"),
+            s.cyclic_momentum,
+            _args(2000, mode="triangular2"),
             lambda: torch_curve(
                 lambda o: torch_sched.CyclicLR(o, 0.001, LR, 2000, mode="triangular2"),
                 _read_momentum,
@@ -218,12 +233,14 @@ def _cases():
         ),
         (
             "one_cycle_lr",
-            s.one_cycle_lr, _args(LR, N - 1),
+            s.one_cycle_lr,
+            _args(LR, N - 1),
             lambda: torch_curve(lambda o: torch_sched.OneCycleLR(o, LR, N - 1)),
         ),
         (
             "one_cycle_momentum",
-            s.one_cycle_momentum, _args(N - 1, three_phase=True),
+            s.one_cycle_momentum,
+            _args(N - 1, three_phase=True),
             lambda: torch_curve(
                 lambda o: torch_sched.OneCycleLR(o, LR, N - 1, three_phase=True),
                 _read_momentum,
@@ -232,17 +249,20 @@ def _cases():
         ),
         (
             "lambda_lr (array lambda)",
-            s.lambda_lr, _args(LR, lr_lambda),
+            s.lambda_lr,
+            _args(LR, lr_lambda),
             lambda: torch_curve(lambda o: torch_sched.LambdaLR(o, lr_lambda)),
         ),
         (
             "lambda_lr (lambda with if)",
-            s.lambda_lr, _args(LR, _lambda_with_branch),
+            s.lambda_lr,
+            _args(LR, _lambda_with_branch),
             lambda: torch_curve(lambda o: torch_sched.LambdaLR(o, _lambda_with_branch)),
         ),
         (
             "sequential",
-            s.sequential(seq_pieces, [5000]), _args(),
+            s.sequential(seq_pieces, [5000]),
+            _args(),
             lambda: torch_curve(
                 lambda o: torch_sched.SequentialLR(
                     o,
@@ -256,7 +276,8 @@ def _cases():
         ),
         (
             "reduce_lr_on_plateau (100k metrics)",
-            None, _args(m, LR, **plateau_kw),
+            None,
+            _args(m, LR, **plateau_kw),
             lambda: torch_plateau_curve(m, **plateau_kw),
         ),
     ]
@@ -278,16 +299,20 @@ def _best_time(fn, repeats: int) -> tuple[float, object]:
     return best, out
 
 
-def _lrlab_calls(schedule, args) -> tuple[Callable, Callable]:
-    """``(curve, definition)``: ``schedule.curve(N, ...)`` and ``schedule(np.arange(N), ...)``."""
+# Rows that are not closed forms (see the module docstring): no guard on them.
+NOT_CLOSED_FORM = (
+    "lambda_lr (array lambda)",
+    "lambda_lr (lambda with if)",
+    "reduce_lr_on_plateau (100k metrics)",
+)
+
+
+def _lrlab_call(schedule, args) -> Callable:
+    """``schedule(np.arange(N), ...)``: the plain definition, the arange included."""
     (positional, keywords) = args
-    if schedule is None:  # ReduceLROnPlateau: a function of the metrics, one way only
-        plateau = functools.partial(schedules.reduce_lr_on_plateau, *positional, **keywords)
-        return plateau, plateau
-    return (
-        lambda: schedule.curve(N, *positional, **keywords),
-        lambda: schedule(np.arange(N), *positional, **keywords),
-    )
+    if schedule is None:  # ReduceLROnPlateau: a function of the metrics
+        return functools.partial(schedules.reduce_lr_on_plateau, *positional, **keywords)
+    return lambda: schedule(np.arange(N), *positional, **keywords)
 
 
 def main() -> list[dict]:
@@ -298,59 +323,51 @@ def main() -> list[dict]:
         )  # torch: scheduler.step() before optimizer.step()
         torch_curve(lambda o: torch_sched.StepLR(o, 10))  # warm up torch before timing it
         for name, schedule, args, ref in _cases():
-            curve, definition = _lrlab_calls(schedule, args)
             torch_s, ref_curve = _best_time(ref, 1)
-            curve_s, our_curve = _best_time(curve, REPEATS)
-            definition_s, defined = _best_time(definition, REPEATS)
+            lrlab_s, ours = _best_time(_lrlab_call(schedule, args), REPEATS)
             rows.append(
                 dict(
                     schedule=name,
                     torch_ms=1e3 * torch_s,
-                    lrlab_ms=1e3 * curve_s,
-                    ratio=torch_s / curve_s,
-                    definition_ms=1e3 * definition_s,
-                    definition_ratio=torch_s / definition_s,
-                    equal=_equal(our_curve, ref_curve) and _equal(defined, ref_curve),
+                    lrlab_ms=1e3 * lrlab_s,
+                    ratio=torch_s / lrlab_s,
+                    closed_form=name not in NOT_CLOSED_FORM,
+                    equal=_equal(ours, ref_curve),
                 )
             )
 
     width = max(len(r["schedule"]) for r in rows)
     print(
-        f"lr curve of {N:,} steps: torch/transformers stepped {N:,} times vs one lrlab call "
-        f"(torch: 1 run; lrlab: best of {REPEATS})"
+        f"lr curve of {N:,} steps: torch/transformers stepped {N:,} times vs the plain definition "
+        f"on np.arange({N:,}) (torch: 1 run; lrlab: best of {REPEATS})"
     )
-    print(
-        f"{'schedule':<{width}}  {'torch ms':>9}  {'.curve ms':>9}  {'ratio':>7}  "
-        f"{'(arange) ms':>11}  {'ratio':>7}  equal"
-    )
+    print(f"{'schedule':<{width}}  {'torch ms':>9}  {'lrlab ms':>9}  {'ratio':>7}  equal")
     for r in rows:
+        mark = "" if r["closed_form"] else "  (not a closed form)"
         print(
             f"{r['schedule']:<{width}}  {r['torch_ms']:9.1f}  {r['lrlab_ms']:9.3f}  "
-            f"{r['ratio']:6.0f}x  {r['definition_ms']:11.3f}  {r['definition_ratio']:6.0f}x  "
-            f"{'yes' if r['equal'] else 'NO'}"
+            f"{r['ratio']:6.0f}x  {'yes' if r['equal'] else 'NO'}{mark}"
         )
     t = np.arange(N)
     array_s, _ = _best_time(lambda: _array_lambda(t), REPEATS)
     branch_s, _ = _best_time(lambda: [_lambda_with_branch(i) for i in range(N)], 3)
     print(
-        f".curve: schedule.curve({N:,}, ...); (arange): schedule(np.arange({N:,}), ...), the "
-        "definition, arange included.\n"
         "The readers' functions alone, which no lrlab can make faster: the array lambda on "
         f"np.arange({N:,}) {1e3 * array_s:.3f} ms; the lambda with an if, once per step, "
         f"{1e3 * branch_s:.1f} ms."
     )
-    low = min(rows, key=lambda r: r["ratio"])
-    print(f"minimum ratio: {low['ratio']:.0f}x ({low['schedule']})")
-    missed = [r for r in rows if r["ratio"] < TARGET]
-    if missed:
-        print(
-            f"below the {TARGET:.0f}x target: "
-            + ", ".join(f"{r['schedule']} ({r['ratio']:.0f}x)" for r in missed)
-        )
-    else:
-        print(f"every schedule reaches the {TARGET:.0f}x target")
+    closed = [r for r in rows if r["closed_form"]]
+    low = min(closed, key=lambda r: r["ratio"])
+    print(f"minimum ratio of the closed forms: {low['ratio']:.0f}x ({low['schedule']})")
     if not all(r["equal"] for r in rows):
         print("CURVES DIFFER: " + ", ".join(r["schedule"] for r in rows if not r["equal"]))
+    missed = [r for r in closed if r["ratio"] < GUARD]
+    if missed:
+        raise AssertionError(
+            f"closed-form schedules below the {GUARD:.0f}x guard: "
+            + ", ".join(f"{r['schedule']} ({r['ratio']:.0f}x)" for r in missed)
+        )
+    print(f"every closed-form schedule is at least {GUARD:.0f}x faster than stepping torch")
     return rows
 
 

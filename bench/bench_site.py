@@ -23,7 +23,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SITE = Path(os.environ.get("LRLAB_SITE", ROOT / "_build" / "html")).resolve()  # or a site built elsewhere
+SITE = Path(
+    os.environ.get("LRLAB_SITE", ROOT / "_build" / "html")
+).resolve()  # or a site built elsewhere
 RUNS = 5
 sys.path.insert(0, str(ROOT / "tests"))
 
@@ -44,7 +46,8 @@ def _measure(browser, url: str) -> dict[str, float]:
         typeset = float("nan")
         if page.locator(".math").count():
             page.wait_for_function(
-                "() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+                "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+            )
             page.evaluate("() => MathJax.startup.promise")
             typeset = time.perf_counter() - start
         return {"parsed": parsed, "load": loaded, "typeset": typeset, "bytes": sum(sizes)}
@@ -53,8 +56,11 @@ def _measure(browser, url: str) -> dict[str, float]:
 
 
 def main() -> None:
-    pages = sorted(p.relative_to(SITE).as_posix() for p in (SITE / "notebooks").glob("*.html")) \
-        if SITE.is_dir() else []
+    pages = (
+        sorted(p.relative_to(SITE).as_posix() for p in (SITE / "notebooks").glob("*.html"))
+        if SITE.is_dir()
+        else []
+    )
     if not pages:
         print(f"bench_site: no chapter page in {SITE} (run `make book`); skipped")
         return
@@ -63,11 +69,15 @@ def main() -> None:
         return
     from playwright.sync_api import sync_playwright
 
-    print(f"chapter pages of {SITE}, served from 127.0.0.1, {RUNS} cold loads "
-          f"each (median / best, seconds)")
+    print(
+        f"chapter pages of {SITE}, served from 127.0.0.1, {RUNS} cold loads "
+        f"each (median / best, seconds)"
+    )
     width = max(len(p) for p in pages)
-    header = (f"{'page':{width}s} {'size':>8s}  {'DOMContentLoaded':>16s}  {'load':>11s}  "
-              f"{'typeset':>11s}")
+    header = (
+        f"{'page':{width}s} {'size':>8s}  {'DOMContentLoaded':>16s}  {'load':>11s}  "
+        f"{'typeset':>11s}"
+    )
     print(header)
     print("-" * len(header))
     with sync_playwright() as p, serve(SITE) as base:
@@ -77,14 +87,16 @@ def main() -> None:
         for page in pages:
             runs = [_measure(browser, f"{base}/{page}") for _ in range(RUNS)]
 
-            def stat(key):
+            def stat(key, runs=runs):
                 values = [r[key] for r in runs]
                 return f"{statistics.median(values):5.2f} / {min(values):4.2f}"
 
             worst = max(worst, statistics.median(r["load"] for r in runs))
             size = f"{runs[0]['bytes'] / 1e6:.1f} MB"
-            print(f"{page:{width}s} {size:>8s}  {stat('parsed'):>16s}  {stat('load'):>11s}  "
-                  f"{stat('typeset'):>11s}")
+            print(
+                f"{page:{width}s} {size:>8s}  {stat('parsed'):>16s}  {stat('load'):>11s}  "
+                f"{stat('typeset'):>11s}"
+            )
         browser.close()
     print(f"slowest median load: {worst:.2f} s (the issue's bound: 2 s)")
 

@@ -40,9 +40,24 @@ _RESOURCE_ATTRS = {
     "use": ("href", "xlink:href"),  # SVG <use> may reference an external sprite
 }
 # <link rel=...> values that name a related page rather than fetch a resource.
-_LINK_RELS_NOT_FETCHED = {"canonical", "alternate", "author", "license", "help", "next", "prev",
-                          "search", "index", "bookmark", "external", "me", "nofollow", "noopener",
-                          "noreferrer", "tag"}
+_LINK_RELS_NOT_FETCHED = {
+    "canonical",
+    "alternate",
+    "author",
+    "license",
+    "help",
+    "next",
+    "prev",
+    "search",
+    "index",
+    "bookmark",
+    "external",
+    "me",
+    "nofollow",
+    "noopener",
+    "noreferrer",
+    "tag",
+}
 _CSS_URL = re.compile(r"""url\(\s*['"]?([^'")\s]+)|@import\s+['"]([^'"]+)""", re.IGNORECASE)
 
 

@@ -77,7 +77,8 @@ def clear_cell_source(source: str, cell_type: str, where: str) -> str:
                     raise ExerciseError(
                         f"{where}: the solution on line {i + 1} is at the top level of the cell; "
                         "put it inside a function body (def answer(): ...), so that the "
-                        "exercise's `raise NotImplementedError()` runs only when it is called")
+                        "exercise's `raise NotImplementedError()` runs only when it is called"
+                    )
                 out.extend(indent + stub for stub in CODE_STUB)
             else:
                 out.append(indent + MARKDOWN_STUB)
@@ -92,8 +93,10 @@ def clear_cell_source(source: str, cell_type: str, where: str) -> str:
 
 def solution_blocks(nb) -> int:
     """How many BEGIN/END SOLUTION blocks the notebook has (raises on unbalanced markers)."""
-    return sum(len(_blocks(c.source.split("\n"), BEGIN_SOLUTION, END_SOLUTION, f"cell {i}"))
-               for i, c in enumerate(nb.cells))
+    return sum(
+        len(_blocks(c.source.split("\n"), BEGIN_SOLUTION, END_SOLUTION, f"cell {i}"))
+        for i, c in enumerate(nb.cells)
+    )
 
 
 def make_exercise(solution, name: str = "notebook"):
@@ -114,8 +117,7 @@ def make_exercise(solution, name: str = "notebook"):
             cell.metadata["tags"] = tags
     # The kernel to run it with, not the details of where the solution was last executed.
     meta = nb.metadata
-    nb.metadata = nbformat.NotebookNode(
-        {k: meta[k] for k in ("kernelspec",) if k in meta})
+    nb.metadata = nbformat.NotebookNode({k: meta[k] for k in ("kernelspec",) if k in meta})
     nb.metadata["language_info"] = nbformat.NotebookNode({"name": "python"})
     return nb
 
@@ -131,7 +133,9 @@ def plan(solutions: Path, exercises: Path) -> dict[Path, str | None]:
     wanted: dict[Path, str | None] = {}
     for path in sorted(solutions.glob("*.ipynb")):
         nb = nbformat.read(path, as_version=4)
-        wanted[exercises / path.name] = render(make_exercise(nb, str(path.relative_to(solutions.parent))))
+        wanted[exercises / path.name] = render(
+            make_exercise(nb, str(path.relative_to(solutions.parent)))
+        )
     for path in sorted(exercises.glob("*.ipynb")):
         wanted.setdefault(path, None)
     return wanted
@@ -152,8 +156,11 @@ def stale(solutions: Path, exercises: Path) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--check", action="store_true",
-                        help="write nothing; exit 1, listing the stale files, if exercises/ is out of date")
+    parser.add_argument(
+        "--check",
+        action="store_true",
+        help="write nothing; exit 1, listing the stale files, if exercises/ is out of date",
+    )
     parser.add_argument("--solutions", type=Path, default=ROOT / "solutions")
     parser.add_argument("--exercises", type=Path, default=ROOT / "exercises")
     args = parser.parse_args(argv)
@@ -163,7 +170,10 @@ def main(argv: list[str] | None = None) -> int:
             for line in problems:
                 print(line, file=sys.stderr)
             if problems:
-                print("exercises/ is out of date with solutions/: run `make exercises`", file=sys.stderr)
+                print(
+                    "exercises/ is out of date with solutions/: run `make exercises`",
+                    file=sys.stderr,
+                )
                 return 1
             return 0
         args.exercises.mkdir(parents=True, exist_ok=True)

@@ -147,8 +147,11 @@ def bib_labels(path: Path = BIB) -> dict[str, tuple[str, str]]:
             continue
         names = [a.strip() for a in re.split(r"\s+and\s+", " ".join(authors.group(1).split()))]
         last = _last(names[0])
-        who = last if len(names) == 1 else (f"{last} and {_last(names[1])}" if len(names) == 2
-                                            else f"{last} et al.")
+        who = (
+            last
+            if len(names) == 1
+            else (f"{last} and {_last(names[1])}" if len(names) == 2 else f"{last} et al.")
+        )
         labels[key] = (who, year.group(1) if year else "n.d.")
     return labels
 
@@ -158,8 +161,11 @@ _ACCENTS = {'"': "\u0308", "'": "\u0301", "`": "\u0300", "^": "\u0302", "~": "\u
 
 def _latex_text(text: str) -> str:
     """BibTeX's accents as Unicode (``{\\"a}`` is ä) and its braces dropped."""
-    text = re.sub(r"""\{?\\(["'`^~])\{?([A-Za-z])\}?\}?""",
-                  lambda m: unicodedata.normalize("NFC", m.group(2) + _ACCENTS[m.group(1)]), text)
+    text = re.sub(
+        r"""\{?\\(["'`^~])\{?([A-Za-z])\}?\}?""",
+        lambda m: unicodedata.normalize("NFC", m.group(2) + _ACCENTS[m.group(1)]),
+        text,
+    )
     return text.replace("{", "").replace("}", "")
 
 
@@ -168,8 +174,7 @@ def _last(name: str) -> str:
     return _latex_text(name.split(",")[0] if "," in name else name.split()[-1])
 
 
-def render_roles(markdown: str, glued: dict[str, object],
-                 bib: dict[str, tuple[str, str]]) -> str:
+def render_roles(markdown: str, glued: dict[str, object], bib: dict[str, tuple[str, str]]) -> str:
     """``markdown`` with the MyST roles of the book replaced by plain text for nbconvert.
 
     ``{cite}`` and ``{cite:p}`` give "(Author et al., year)", ``{cite:t}`` "Author et al.
@@ -224,8 +229,11 @@ def prepare(nb: nbformat.NotebookNode, bib: dict[str, tuple[str, str]]) -> nbfor
             if tags & {"hide-output", "remove-output"}:
                 cell.outputs = []
             # glue records carry no display for a reader
-            cell.outputs = [o for o in cell.get("outputs", ())
-                            if "application/papermill.record/text/plain" not in o.get("data", {})]
+            cell.outputs = [
+                o
+                for o in cell.get("outputs", ())
+                if "application/papermill.record/text/plain" not in o.get("data", {})
+            ]
         cells.append(cell)
     nb.cells = cells
     return nb
@@ -253,8 +261,10 @@ def copy_vendor(out: Path = OUT, vendor: Path = VENDOR) -> None:
     """Copy reveal.js and MathJax from ``book/_vendor/npm`` to ``out/_vendor``."""
     missing = [name for name in VENDORED if not (vendor / name).is_dir()]
     if missing:
-        raise SystemExit(f"make_slides: {', '.join(missing)} not in {vendor}: run `make assets` "
-                         "(scripts/install_assets.sh) first")
+        raise SystemExit(
+            f"make_slides: {', '.join(missing)} not in {vendor}: run `make assets` "
+            "(scripts/install_assets.sh) first"
+        )
     target = out / "_vendor"
     if target.exists():
         shutil.rmtree(target)
@@ -266,7 +276,8 @@ def build_deck(path: Path, exporter, bib: dict[str, tuple[str, str]], out: Path 
     """Write ``out/<stem>.slides.html`` from the notebook at ``path``; return its path."""
     nb = prepare(nbformat.read(path, as_version=4), bib)
     body, _ = exporter.from_notebook_node(
-        nb, resources={"metadata": {"name": path.stem}, "lrlab_mathjax_url": MATHJAX})
+        nb, resources={"metadata": {"name": path.stem}, "lrlab_mathjax_url": MATHJAX}
+    )
     deck = out / f"{path.stem}.slides.html"
     deck.write_text(body, encoding="utf-8")
     return deck
@@ -283,24 +294,34 @@ def _title(path: Path) -> str:
 
 
 def write_index(decks: list[Path], titles: list[str], out: Path = OUT) -> Path:
-    items = "\n".join(f'<li><a href="{html.escape(d.name)}">{html.escape(t)}</a></li>'
-                      for d, t in zip(decks, titles))
+    items = "\n".join(
+        f'<li><a href="{html.escape(d.name)}">{html.escape(t)}</a></li>'
+        for d, t in zip(decks, titles)
+    )
     index = out / "index.html"
     index.write_text(
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
-        "<title>lrlab: lecture slides</title><link rel=\"icon\" href=\"data:,\"></head>"
+        '<title>lrlab: lecture slides</title><link rel="icon" href="data:,"></head>'
         '<body style="font-family:sans-serif;max-width:40em;margin:2em auto">'
         f"<h1>lrlab: lecture slides</h1><ul>\n{items}\n</ul>"
         "<p>Arrow keys move between slides, <kbd>s</kbd> opens the speaker view, "
-        "<kbd>Esc</kbd> the overview.</p></body></html>\n", encoding="utf-8")
+        "<kbd>Esc</kbd> the overview.</p></body></html>\n",
+        encoding="utf-8",
+    )
     return index
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("notebooks", nargs="*", type=Path,
-                        help="chapter notebooks (default: every notebooks/*.ipynb)")
-    parser.add_argument("--out", type=Path, default=OUT, help="output folder (default: _build/slides)")
+    parser.add_argument(
+        "notebooks",
+        nargs="*",
+        type=Path,
+        help="chapter notebooks (default: every notebooks/*.ipynb)",
+    )
+    parser.add_argument(
+        "--out", type=Path, default=OUT, help="output folder (default: _build/slides)"
+    )
     args = parser.parse_args(argv)
     paths = args.notebooks or sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     if not paths:

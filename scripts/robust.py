@@ -32,22 +32,46 @@ AVX512 = "AVX512F AVX512CD AVX512_SKX AVX512_CLX AVX512_CNL AVX512_ICL AVX512_SP
 VARIANTS = {
     "seed 1000": {"LRLAB_SEED": "1000"},
     "seed 2000": {"LRLAB_SEED": "2000"},
-    "other CPU": {"ATEN_CPU_CAPABILITY": "default", "MKL_ENABLE_INSTRUCTIONS": "AVX2",
-                  "NPY_DISABLE_CPU_FEATURES": AVX512, "OMP_NUM_THREADS": "1"},
+    "other CPU": {
+        "ATEN_CPU_CAPABILITY": "default",
+        "MKL_ENABLE_INSTRUCTIONS": "AVX2",
+        "NPY_DISABLE_CPU_FEATURES": AVX512,
+        "OMP_NUM_THREADS": "1",
+    },
     "one thread": {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"},
 }
 
 
-def run(name: str, env: dict[str, str], paths: list[str], out: Path) -> tuple[bool, dict[str, float]]:
+def run(
+    name: str, env: dict[str, str], paths: list[str], out: Path
+) -> tuple[bool, dict[str, float]]:
     """Run one variant; return (passed, seconds per notebook)."""
     report = out / (name.replace(" ", "_") + ".xml")
-    cmd = [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadfile", "--nbval",
-           "--nbval-sanitize-with", "tests/nbval_sanitize.cfg", "--nbval-current-env", "-q", "-p", "no:cacheprovider", f"--junitxml={report}", *paths]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-n",
+        "2",
+        "--dist",
+        "loadfile",
+        "--nbval",
+        "--nbval-sanitize-with",
+        "tests/nbval_sanitize.cfg",
+        "--nbval-current-env",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        f"--junitxml={report}",
+        *paths,
+    ]
     print(f"\n== {name}: " + " ".join(f"{k}={v}" for k, v in env.items()), flush=True)
     started = time.perf_counter()
     code = subprocess.call(cmd, cwd=ROOT, env={**os.environ, **env})
-    print(f"== {name}: {'passed' if code == 0 else 'FAILED'} in {time.perf_counter() - started:.0f} s",
-          flush=True)
+    print(
+        f"== {name}: {'passed' if code == 0 else 'FAILED'} in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
     seconds: dict[str, float] = collections.defaultdict(float)
     if report.exists():
         for case in ET.parse(report).getroot().iter("testcase"):
@@ -59,10 +83,18 @@ def run(name: str, env: dict[str, str], paths: list[str], out: Path) -> tuple[bo
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("paths", nargs="*", default=["notebooks", "solutions"])
-    parser.add_argument("--variant", action="append", choices=sorted(VARIANTS),
-                        help="run only this variant (repeatable); default: all")
-    parser.add_argument("--budget", type=float, default=180.0,
-                        help="the most seconds one notebook may take (default 180)")
+    parser.add_argument(
+        "--variant",
+        action="append",
+        choices=sorted(VARIANTS),
+        help="run only this variant (repeatable); default: all",
+    )
+    parser.add_argument(
+        "--budget",
+        type=float,
+        default=180.0,
+        help="the most seconds one notebook may take (default 180)",
+    )
     args = parser.parse_args()
     out = ROOT / "_build" / "robust"
     out.mkdir(parents=True, exist_ok=True)

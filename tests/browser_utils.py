@@ -98,8 +98,14 @@ def is_local(url: str) -> bool:
 class Watched:
     """A page with every request and console error recorded."""
 
-    def __init__(self, browser, *, scripts: bool = True, block_other_hosts: bool = False,
-                 viewport: dict | None = None):
+    def __init__(
+        self,
+        browser,
+        *,
+        scripts: bool = True,
+        block_other_hosts: bool = False,
+        viewport: dict | None = None,
+    ):
         self.context = browser.new_context(
             viewport=viewport or {"width": 760, "height": 900}, java_script_enabled=scripts
         )
@@ -170,13 +176,16 @@ def label(page, selector: str) -> str:
 
 def explorer_roots(page) -> list[str]:
     """A CSS selector for each explorer on the page."""
-    return [f"#{i}" for i in page.eval_on_selector_all(".lrlab-explorer", "els => els.map(e => e.id)")]
+    return [
+        f"#{i}" for i in page.eval_on_selector_all(".lrlab-explorer", "els => els.map(e => e.id)")
+    ]
 
 
 def _curves(page, root: str, layer: str) -> str:
     """Every path a layer of an explorer draws (its lr, and its momentum or metric panel)."""
     return page.eval_on_selector_all(
-        f'{root} path[data-layer="{layer}"]', "els => els.map(e => e.getAttribute('d')).join('|')")
+        f'{root} path[data-layer="{layer}"]', "els => els.map(e => e.getAttribute('d')).join('|')"
+    )
 
 
 def _slider_moves(page, root: str, layer: str, selector: str, lo: str, hi: str, value: str) -> bool:
@@ -208,7 +217,8 @@ def sliders_move_curves(page, root: str) -> list[str]:
         moved = False
         dropdowns = page.eval_on_selector_all(
             f'{root} select[data-layer="{layer}"][data-control]',
-            "els => els.map(e => [e.dataset.control, e.options.length, e.selectedIndex])")
+            "els => els.map(e => [e.dataset.control, e.options.length, e.selectedIndex])",
+        )
         for other, count, chosen in dropdowns:
             choice = control(root, int(layer), int(other))
             for option in range(count):

@@ -40,7 +40,9 @@ IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif")
 
 
 def _load_check_offline():
-    spec = importlib.util.spec_from_file_location("check_offline", ROOT / "scripts" / "check_offline.py")
+    spec = importlib.util.spec_from_file_location(
+        "check_offline", ROOT / "scripts" / "check_offline.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -90,15 +92,21 @@ def markdown_of(nb) -> str:
 
 
 def test_toc_files_exist():
-    missing = [f for f in toc_files()
-               if not any((ROOT / f"{f}{ext}").is_file() for ext in (".md", ".ipynb", ""))]
+    missing = [
+        f
+        for f in toc_files()
+        if not any((ROOT / f"{f}{ext}").is_file() for ext in (".md", ".ipynb", ""))
+    ]
     assert not missing, f"_toc.yml lists pages that do not exist: {missing}"
 
 
 def test_toc_lists_every_notebook():
     listed = set(toc_files())
-    forgotten = [p.relative_to(ROOT).with_suffix("").as_posix() for p in all_notebooks()
-                 if p.relative_to(ROOT).with_suffix("").as_posix() not in listed]
+    forgotten = [
+        p.relative_to(ROOT).with_suffix("").as_posix()
+        for p in all_notebooks()
+        if p.relative_to(ROOT).with_suffix("").as_posix() not in listed
+    ]
     assert not forgotten, f"add these notebooks to _toc.yml: {forgotten}"
 
 
@@ -126,7 +134,9 @@ def test_chapter_has_the_nine_parts_in_order(path):
 def test_chapter_title_is_numbered(path):
     title = read(path).cells[0].source.splitlines()[0]
     number = int(path.name[:2])
-    assert title.startswith(f"# {number}. "), f"{path.name}: the title should read '# {number}. ...'"
+    assert title.startswith(f"# {number}. "), (
+        f"{path.name}: the title should read '# {number}. ...'"
+    )
 
 
 @pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
@@ -154,7 +164,9 @@ def test_every_chapter_cell_has_slide_metadata(path):
     )
     assert not bad, f"{path.name}: unknown slide types {bad}; use one of {sorted(SLIDE_TYPES)}"
     first = read(path).cells[0].metadata["slideshow"]["slide_type"]
-    assert first == "slide", f"{path.name}: the first cell (the title) should start a slide, got {first!r}"
+    assert first == "slide", (
+        f"{path.name}: the first cell (the title) should start a slide, got {first!r}"
+    )
 
 
 @pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
@@ -165,8 +177,9 @@ def test_cells_showing_library_source_are_not_compared_by_nbval(path):
     for index, cell in enumerate(read(path).cells):
         if cell.cell_type != "code" or "getsource(" not in cell.source or not cell.outputs:
             continue
-        ignored = "nbval-ignore-output" in cell.metadata.get("tags", []) or cell.source.lstrip(
-        ).startswith("# NBVAL_IGNORE_OUTPUT")
+        ignored = "nbval-ignore-output" in cell.metadata.get(
+            "tags", []
+        ) or cell.source.lstrip().startswith("# NBVAL_IGNORE_OUTPUT")
         if not ignored:
             unguarded.append(index)
     assert not unguarded, (
@@ -183,7 +196,9 @@ def test_every_figure_has_alt_text(path):
     for index, cell in enumerate(read(path).cells):
         if cell.cell_type != "code":
             continue
-        has_image = any(kind in output.get("data", {}) for output in cell.outputs for kind in IMAGE_TYPES)
+        has_image = any(
+            kind in output.get("data", {}) for output in cell.outputs for kind in IMAGE_TYPES
+        )
         alt = cell.metadata.get("mystnb", {}).get("image", {}).get("alt", "")
         if has_image and len(str(alt).split()) < 5:
             missing.append(index)
@@ -194,8 +209,11 @@ def test_every_figure_has_alt_text(path):
 
 
 def bib_keys() -> set[str]:
-    return set(re.findall(r"^@\w+\{([^,\s]+),", (ROOT / "book" / "references.bib").read_text(),
-                          flags=re.MULTILINE))
+    return set(
+        re.findall(
+            r"^@\w+\{([^,\s]+),", (ROOT / "book" / "references.bib").read_text(), flags=re.MULTILINE
+        )
+    )
 
 
 def cited_keys(text: str) -> set[str]:
@@ -214,7 +232,9 @@ def test_bibliography_keys_are_unique():
 
 def test_every_citation_is_in_the_bibliography():
     sources = {p.relative_to(ROOT).as_posix(): markdown_of(read(p)) for p in all_notebooks()}
-    sources.update({p.relative_to(ROOT).as_posix(): p.read_text() for p in (ROOT / "book").glob("*.md")})
+    sources.update(
+        {p.relative_to(ROOT).as_posix(): p.read_text() for p in (ROOT / "book").glob("*.md")}
+    )
     known = bib_keys()
     unknown = {name: sorted(cited_keys(text) - known) for name, text in sources.items()}
     unknown = {name: keys for name, keys in unknown.items() if keys}
@@ -223,7 +243,11 @@ def test_every_citation_is_in_the_bibliography():
 
 def test_cited_keys_parser():
     assert cited_keys("see {cite:p}`a2017x, b2018y` and {cite:t}`c` and {footcite}`d`") == {
-        "a2017x", "b2018y", "c", "d"}
+        "a2017x",
+        "b2018y",
+        "c",
+        "d",
+    }
 
 
 # --- the offline site -------------------------------------------------------------------------------
@@ -263,7 +287,9 @@ def test_config_loads_scripts_from_the_local_copies():
     if not all(path.is_dir() for path in static):
         pytest.skip("the local copies are not installed (run `make assets`)")
     absent = [s for s in scripts if not any((path / s).is_file() for path in static)]
-    assert not absent, f"scripts configured but not installed by scripts/install_assets.sh: {absent}"
+    assert not absent, (
+        f"scripts configured but not installed by scripts/install_assets.sh: {absent}"
+    )
 
 
 def built_pages() -> list[Path]:
@@ -318,7 +344,9 @@ def test_built_chapters_typeset_maths_with_the_local_mathjax():
     pages = [p for p in pages if p.is_file()] or pytest.skip("no chapter page is built")
     for page in pages:
         html = page.read_text(encoding="utf-8")
-        assert re.search(r'<script[^>]+src="[./]*_static/npm/mathjax/tex-mml-chtml\.js', html), page.name
+        assert re.search(r'<script[^>]+src="[./]*_static/npm/mathjax/tex-mml-chtml\.js', html), (
+            page.name
+        )
         assert "\\(" in html or "\\[" in html, f"{page.name}: no maths found"
 
 
@@ -328,7 +356,9 @@ def test_built_chapters_typeset_maths_with_the_local_mathjax():
 def test_inline_scripts_registered_twice_are_written_once():
     from sphinx.builders.html._assets import _JavaScript
 
-    spec = importlib.util.spec_from_file_location("lrlab_html", ROOT / "book" / "_ext" / "lrlab_html.py")
+    spec = importlib.util.spec_from_file_location(
+        "lrlab_html", ROOT / "book" / "_ext" / "lrlab_html.py"
+    )
     lrlab_html = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(lrlab_html)
     thebe = 'const THEBE_JS_URL = "x"'
@@ -342,7 +372,12 @@ def test_inline_scripts_registered_twice_are_written_once():
     context = {"script_files": scripts}
     lrlab_html.drop_duplicate_scripts(None, "index", "page.html", context, None)
     assert context["script_files"] is scripts  # the builder's own list, edited in place
-    assert [getattr(s, "attributes", {}).get("body") for s in scripts] == [None, thebe, None, "let other = 1"]
+    assert [getattr(s, "attributes", {}).get("body") for s in scripts] == [
+        None,
+        thebe,
+        None,
+        "let other = 1",
+    ]
 
 
 def test_config_loads_the_script_deduplicating_extension():
@@ -372,9 +407,11 @@ def test_instructor_guide_has_a_lecture_plan_for_every_chapter(path):
     number = int(path.name[:2])
     section = instructor_sections().get(number)
     assert section is not None, (
-        f"book/instructor.md has no lecture plan for {path.name}: add a section '### {number}. <its title>'")
+        f"book/instructor.md has no lecture plan for {path.name}: add a section '### {number}. <its title>'"
+    )
     assert f"../notebooks/{path.stem}" in section, (
-        f"book/instructor.md: the section for chapter {number} does not link to ../notebooks/{path.stem}")
+        f"book/instructor.md: the section for chapter {number} does not link to ../notebooks/{path.stem}"
+    )
 
 
 @pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
@@ -388,4 +425,6 @@ def test_instructor_guide_names_only_sections_the_chapter_has(path):
     named = [name for row in rows if len(row) > 3 for name in re.findall(r"\*([^*]+)\*", row[3])]
     assert named, f"book/instructor.md: the plan for {path.name} names no section to run live"
     missing = [name for name in named if name not in headings]
-    assert not missing, f"book/instructor.md names sections that {path.name} does not have: {missing}"
+    assert not missing, (
+        f"book/instructor.md names sections that {path.name} does not have: {missing}"
+    )

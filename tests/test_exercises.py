@@ -21,7 +21,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
 
-_spec = importlib.util.spec_from_file_location("make_exercises", ROOT / "scripts" / "make_exercises.py")
+_spec = importlib.util.spec_from_file_location(
+    "make_exercises", ROOT / "scripts" / "make_exercises.py"
+)
 make_exercises = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(make_exercises)
 
@@ -35,15 +37,21 @@ def solution_lines(nb) -> list[str]:
     out = []
     for cell in nb.cells:
         lines = cell.source.split("\n")
-        for begin, end in make_exercises._blocks(lines, make_exercises.BEGIN_SOLUTION,
-                                                 make_exercises.END_SOLUTION, "cell"):
-            out.extend(line.strip() for line in lines[begin + 1:end] if line.strip())
+        for begin, end in make_exercises._blocks(
+            lines, make_exercises.BEGIN_SOLUTION, make_exercises.END_SOLUTION, "cell"
+        ):
+            out.extend(line.strip() for line in lines[begin + 1 : end] if line.strip())
     return out
 
 
 def grading_cells(nb):
-    return [c for c in nb.cells if c.cell_type == "code"
-            and c.metadata.get("nbgrader", {}).get("grade") and "check(" in c.source]
+    return [
+        c
+        for c in nb.cells
+        if c.cell_type == "code"
+        and c.metadata.get("nbgrader", {}).get("grade")
+        and "check(" in c.source
+    ]
 
 
 def run_cells(nb) -> list:
@@ -54,7 +62,9 @@ def run_cells(nb) -> list:
         if cell.cell_type != "code":
             continue
         # IPython magics (%matplotlib ...) are a kernel's business, not this test's.
-        source = "\n".join(line for line in cell.source.split("\n") if not line.lstrip().startswith(("%", "!")))
+        source = "\n".join(
+            line for line in cell.source.split("\n") if not line.lstrip().startswith(("%", "!"))
+        )
         with contextlib.redirect_stdout(io.StringIO()):
             exec(compile(source, f"<{cell.get('id', 'cell')}>", "exec"), namespace)
         if cell in grading_cells(nb):
@@ -130,12 +140,17 @@ def test_solutions_pass_and_exercises_are_not_attempted(path):
 
 
 def notebook(*cells):
-    nb = nbformat.v4.new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                           "language": "python"},
-                                            "language_info": {"name": "python", "version": "3.11.7"},
-                                            "widgets": {"state": {}}})
+    nb = nbformat.v4.new_notebook(
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python", "version": "3.11.7"},
+            "widgets": {"state": {}},
+        }
+    )
     for i, (kind, source) in enumerate(cells):
-        cell = (nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell)(source)
+        cell = (nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell)(
+            source
+        )
         cell.id = f"c{i}"
         if kind == "code":
             cell.outputs = [nbformat.v4.new_output("stream", text="out\n")]
@@ -145,52 +160,68 @@ def notebook(*cells):
     return nb
 
 
-ANSWER = '''class A:
+ANSWER = """class A:
     def f(self, x):
         y = 1
         ### BEGIN SOLUTION
         if x:
             return x + y
         return y
-        ### END SOLUTION'''
+        ### END SOLUTION"""
 
-GRADE = '''report = check("x", f)
+GRADE = """report = check("x", f)
 ### BEGIN HIDDEN TESTS
 assert report.passed, report
 ### END HIDDEN TESTS
-report'''
+report"""
 
 
 def test_generator_replaces_solutions_keeping_indentation():
-    ex = make_exercises.make_exercise(notebook(("code", ANSWER), ("code", GRADE),
-                                               ("markdown", "Why?\n### BEGIN SOLUTION\nBecause.\n### END SOLUTION")))
-    assert ex.cells[0].source == ('class A:\n    def f(self, x):\n        y = 1\n'
-                                  '        # YOUR CODE HERE\n        raise NotImplementedError()')
+    ex = make_exercises.make_exercise(
+        notebook(
+            ("code", ANSWER),
+            ("code", GRADE),
+            ("markdown", "Why?\n### BEGIN SOLUTION\nBecause.\n### END SOLUTION"),
+        )
+    )
+    assert ex.cells[0].source == (
+        "class A:\n    def f(self, x):\n        y = 1\n"
+        "        # YOUR CODE HERE\n        raise NotImplementedError()"
+    )
     assert ex.cells[1].source == 'report = check("x", f)\nreport'
     assert ex.cells[2].source == "Why?\nYOUR ANSWER HERE"
     for cell in ex.cells[:2]:
         assert cell.outputs == [] and cell.execution_count is None
         assert "execution" not in cell.metadata and cell.metadata["tags"] == ["nbval-ignore-output"]
     assert [c.id for c in ex.cells] == ["c0", "c1", "c2"]
-    assert dict(ex.metadata) == {"kernelspec": {"name": "python3", "display_name": "Python 3",
-                                                "language": "python"},
-                                 "language_info": {"name": "python"}}
+    assert dict(ex.metadata) == {
+        "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+        "language_info": {"name": "python"},
+    }
 
 
 def test_generator_output_is_deterministic_json():
     nb = notebook(("code", ANSWER), ("code", GRADE))
     first = make_exercises.render(make_exercises.make_exercise(nb))
-    again = make_exercises.render(make_exercises.make_exercise(nbformat.reads(nbformat.writes(nb), as_version=4)))
+    again = make_exercises.render(
+        make_exercises.make_exercise(nbformat.reads(nbformat.writes(nb), as_version=4))
+    )
     assert first == again and first.endswith("\n")
     assert list(json.loads(first)) == sorted(json.loads(first))
 
 
-@pytest.mark.parametrize("source, words", [
-    ("### BEGIN SOLUTION\nx = 1\n### END SOLUTION", "top level of the cell"),
-    ("def f():\n    ### BEGIN SOLUTION\n    return 1", "never closed"),
-    ("def f():\n    return 1\n    ### END SOLUTION", "without"),
-    ("def f():\n    ### BEGIN SOLUTION\n    ### BEGIN SOLUTION\n    ### END SOLUTION", "inside another block"),
-])
+@pytest.mark.parametrize(
+    "source, words",
+    [
+        ("### BEGIN SOLUTION\nx = 1\n### END SOLUTION", "top level of the cell"),
+        ("def f():\n    ### BEGIN SOLUTION\n    return 1", "never closed"),
+        ("def f():\n    return 1\n    ### END SOLUTION", "without"),
+        (
+            "def f():\n    ### BEGIN SOLUTION\n    ### BEGIN SOLUTION\n    ### END SOLUTION",
+            "inside another block",
+        ),
+    ],
+)
 def test_generator_rejects_malformed_solutions(source, words):
     with pytest.raises(make_exercises.ExerciseError, match=words):
         make_exercises.make_exercise(notebook(("code", source)))
@@ -226,6 +257,8 @@ def test_check_mode_lists_stale_missing_and_orphan_files(tmp_path, capsys):
     assert not (exercises / "02_b.ipynb").exists()
     assert make_exercises.main(args + ["--check"]) == 0
 
-    nbformat.write(notebook(("code", "### BEGIN SOLUTION\nx = 1\n### END SOLUTION")), solutions / "03_c.ipynb")
+    nbformat.write(
+        notebook(("code", "### BEGIN SOLUTION\nx = 1\n### END SOLUTION")), solutions / "03_c.ipynb"
+    )
     assert make_exercises.main(args) == 2
     assert "top level" in capsys.readouterr().err

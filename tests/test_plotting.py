@@ -2,13 +2,17 @@
 
 from types import SimpleNamespace
 
-import matplotlib
 import numpy as np
 import pytest
 from matplotlib.figure import Figure
 
-from lrlab.plotting import (plot_curves, plot_range_test, plot_schedules, plot_surface_paths,
-                             plot_training)
+from lrlab.plotting import (
+    plot_curves,
+    plot_range_test,
+    plot_schedules,
+    plot_surface_paths,
+    plot_training,
+)
 
 
 def halving(step):
@@ -21,7 +25,9 @@ def test_plot_schedules_draws_the_schedule_values():
     (ax,) = fig.axes
     lines = {line.get_label(): line for line in ax.get_lines()}
     np.testing.assert_array_equal(lines["halving"].get_xdata(), np.arange(30))
-    np.testing.assert_allclose(lines["halving"].get_ydata(), [0.1] * 10 + [0.05] * 10 + [0.025] * 10)
+    np.testing.assert_allclose(
+        lines["halving"].get_ydata(), [0.1] * 10 + [0.05] * 10 + [0.025] * 10
+    )
     np.testing.assert_allclose(lines["recorded"].get_ydata(), 0.05)
     assert ax.get_title() == "t"
 
@@ -56,12 +62,15 @@ def test_plot_schedules_draws_into_a_given_axis():
     assert len(ax.get_lines()) == 1
 
 
-@pytest.mark.parametrize("schedules, steps, match", [
-    ({}, 10, "schedules"),
-    ({"short": [0.1, 0.2]}, 10, "short"),
-    ({"h": halving}, 0, "steps"),
-    ({"h": halving}, np.zeros((2, 2)), "steps"),
-])
+@pytest.mark.parametrize(
+    "schedules, steps, match",
+    [
+        ({}, 10, "schedules"),
+        ({"short": [0.1, 0.2]}, 10, "short"),
+        ({"h": halving}, 0, "steps"),
+        ({"h": halving}, np.zeros((2, 2)), "steps"),
+    ],
+)
 def test_plot_schedules_rejects_bad_input(schedules, steps, match):
     with pytest.raises(ValueError, match=match):
         plot_schedules(schedules, steps=steps)
@@ -69,8 +78,9 @@ def test_plot_schedules_rejects_bad_input(schedules, steps, match):
 
 def test_plot_curves_keeps_nan_gaps_and_limits():
     values = np.array([1.0, 0.5, np.nan, np.nan])
-    fig = plot_curves({"diverged": values, "flat": np.ones(4)}, steps=4, ylabel="loss",
-                      log=True, ylim=(0.1, 10.0))
+    fig = plot_curves(
+        {"diverged": values, "flat": np.ones(4)}, steps=4, ylabel="loss", log=True, ylim=(0.1, 10.0)
+    )
     ax = fig.axes[0]
     np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), values)
     assert ax.get_ylim() == pytest.approx((0.1, 10.0))
@@ -107,7 +117,7 @@ def test_plot_training_rejects_no_runs():
 
 def test_plot_surface_paths_draws_each_path_and_the_minimum():
     def bowl(w1, w2):
-        return 0.5 * (w1 ** 2 + 10 * w2 ** 2)
+        return 0.5 * (w1**2 + 10 * w2**2)
 
     path = np.array([[-4.0, 1.5], [-3.0, -1.0], [np.nan, np.nan]])
     fig = plot_surface_paths(bowl, {"sgd": path, "run": SimpleNamespace(path=path[:2])})
@@ -171,11 +181,14 @@ def test_plot_range_test_without_raw_curve_or_stop():
     assert [line.get_label() for line in ax.get_lines()] == ["smoothed loss"]
 
 
-@pytest.mark.parametrize("result, suggestions, match", [
-    (SimpleNamespace(lrs=[1.0]), None, "result"),
-    (SimpleNamespace(lrs=[], losses=[], smoothed=[], stop_lr=None), None, "result"),
-    (fake_range_test(), [SimpleNamespace(lr=0.1)], "suggestion"),
-])
+@pytest.mark.parametrize(
+    "result, suggestions, match",
+    [
+        (SimpleNamespace(lrs=[1.0]), None, "result"),
+        (SimpleNamespace(lrs=[], losses=[], smoothed=[], stop_lr=None), None, "result"),
+        (fake_range_test(), [SimpleNamespace(lr=0.1)], "suggestion"),
+    ],
+)
 def test_plot_range_test_rejects_bad_input(result, suggestions, match):
     with pytest.raises(ValueError, match=match):
         plot_range_test(result, suggestions)
@@ -187,10 +200,12 @@ from lrlab.plotting import plot_comparison  # noqa: E402
 
 
 def _metrics():
-    return {"constant": {"test_loss": 0.17, "test_loss_std": 0.002},
-            "cosine": {"test_loss": 0.16, "test_loss_std": 0.001},
-            "diverged": {"test_loss": float("nan"), "test_loss_std": float("nan")},
-            "step": {"test_loss": 0.165, "test_loss_std": 0.004}}
+    return {
+        "constant": {"test_loss": 0.17, "test_loss_std": 0.002},
+        "cosine": {"test_loss": 0.16, "test_loss_std": 0.001},
+        "diverged": {"test_loss": float("nan"), "test_loss_std": float("nan")},
+        "step": {"test_loss": 0.165, "test_loss_std": 0.004},
+    }
 
 
 def test_plot_comparison_sorts_best_first_and_draws_each_mean_and_spread():
@@ -199,12 +214,13 @@ def test_plot_comparison_sorts_best_first_and_draws_each_mean_and_spread():
     labels = [t.get_text() for t in ax.get_yticklabels()]
     assert labels == ["cosine", "step", "constant", "diverged"]  # top to bottom
     assert list(ax.get_yticks()) == [3, 2, 1, 0]
-    (dots, *_), = [c.lines for c in ax.containers]
+    ((dots, *_),) = [c.lines for c in ax.containers]
     np.testing.assert_allclose(np.asarray(dots.get_xdata(), dtype=float), [0.16, 0.165, 0.17])
     np.testing.assert_allclose(np.asarray(dots.get_ydata(), dtype=float), [3, 2, 1])
     bars = ax.containers[0].lines[2][0].get_segments()
-    np.testing.assert_allclose([seg[:, 0] for seg in bars],
-                               [[0.159, 0.161], [0.161, 0.169], [0.168, 0.172]])
+    np.testing.assert_allclose(
+        [seg[:, 0] for seg in bars], [[0.159, 0.161], [0.161, 0.169], [0.168, 0.172]]
+    )
     baseline = [line for line in ax.lines if line.get_linestyle() == "--"]
     assert len(baseline) == 1 and baseline[0].get_xdata()[0] == 0.17
     assert "diverged" in [t.get_text() for t in ax.texts]
@@ -217,12 +233,15 @@ def test_plot_comparison_puts_the_highest_first_for_an_accuracy():
     assert [t.get_text() for t in fig.axes[0].get_yticklabels()] == ["b", "a"]
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    ({"metrics": {}}, "metrics"),
-    ({"metrics": {"a": {"val_loss": 0.1}}}, "test_loss"),
-    ({"best": "lowest"}, "best"),
-    ({"baseline": "nope"}, "baseline"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"metrics": {}}, "metrics"),
+        ({"metrics": {"a": {"val_loss": 0.1}}}, "test_loss"),
+        ({"best": "lowest"}, "best"),
+        ({"baseline": "nope"}, "baseline"),
+    ],
+)
 def test_plot_comparison_rejects_bad_input(kwargs, match):
     args = {"metrics": _metrics(), "key": "test_loss", **kwargs}
     with pytest.raises(ValueError, match=match):

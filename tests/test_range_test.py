@@ -29,8 +29,9 @@ def sgd(lr=0.1, momentum=0.0):
 # --- the sweep and the smoothing -----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("start, end, n", [(1e-7, 10.0, 100), (1e-3, 1.0, 4), (0.5, 0.6, 2),
-                                           (2e-5, 3.0, 257)])
+@pytest.mark.parametrize(
+    "start, end, n", [(1e-7, 10.0, 100), (1e-3, 1.0, 4), (0.5, 0.6, 2), (2e-5, 3.0, 257)]
+)
 def test_sweep_is_start_times_ratio_to_the_power_t_over_n_minus_1(start, end, n):
     lrs = sweep_lrs(start, end, n)
     expected = [start * (end / start) ** (t / (n - 1)) for t in range(n)]
@@ -47,7 +48,7 @@ def test_smoothing_is_a_bias_corrected_weighted_mean():
     smoothed = smooth_losses(losses, beta)
     for t in (0, 1, 7, 59):
         weights = beta ** np.arange(t, -1, -1)  # loss i weighs beta ** (t - i)
-        assert smoothed[t] == pytest.approx(np.average(losses[:t + 1], weights=weights), rel=1e-12)
+        assert smoothed[t] == pytest.approx(np.average(losses[: t + 1], weights=weights), rel=1e-12)
     np.testing.assert_allclose(smooth_losses([1.0, 0.0, 0.0], 0.5), [1.0, 1 / 3, 1 / 7])
     np.testing.assert_array_equal(smooth_losses(losses, 0.0), losses)
     np.testing.assert_allclose(smooth_losses(np.full(10, 2.5), 0.98), 2.5)
@@ -67,7 +68,7 @@ def test_steepest_finds_the_centre_of_a_symmetric_drop():
 
 def test_steepest_measures_the_slope_per_decade_not_per_point():
     # Two equal drops of 1.0: over 1 decade (points 0..1) and over 0.1 decade (points 2..3).
-    lrs = np.array([1e-4, 1e-3, 1e-2, 10 ** -1.9, 1.0])
+    lrs = np.array([1e-4, 1e-3, 1e-2, 10**-1.9, 1.0])
     losses = np.array([3.0, 2.0, 2.0, 1.0, 1.0])
     assert steepest(lrs, losses)[1] in (2, 3)
 
@@ -106,7 +107,7 @@ def test_valley_of_a_typical_range_test_curve_lies_on_the_way_down():
     losses = 2.0 - 1.5 / (1 + np.exp(-4 * (x + 2.5))) + np.exp(3 * (x - 0.5))
     lr, _ = valley(LRS, losses)
     bottom = LRS[np.argmin(losses)]
-    assert 10 ** -3.5 < lr < bottom
+    assert 10**-3.5 < lr < bottom
 
 
 @pytest.mark.parametrize("name", sorted(SUGGESTIONS))
@@ -122,14 +123,20 @@ def test_every_suggestion_has_the_same_signature_and_checks_its_input(name):
         function(LRS, np.full(len(LRS), np.nan))
 
 
-# --- the result's suggest() ------------------------------------------------------------------------
+# --- the result's suggest() --------------------------------------------------------------------
 
 
 def result_of(losses, smoothed=None, stop_lr=None):
     losses = np.asarray(losses, dtype=float)
-    return RangeTestResult(lrs=np.logspace(-4, 0, len(losses)), losses=losses,
-                           smoothed=losses if smoothed is None else np.asarray(smoothed, float),
-                           num_steps=len(losses), smooth=0.0, diverge_factor=4.0, stop_lr=stop_lr)
+    return RangeTestResult(
+        lrs=np.logspace(-4, 0, len(losses)),
+        losses=losses,
+        smoothed=losses if smoothed is None else np.asarray(smoothed, float),
+        num_steps=len(losses),
+        smooth=0.0,
+        diverge_factor=4.0,
+        stop_lr=stop_lr,
+    )
 
 
 def test_suggest_skips_the_first_tenth_and_counts_indices_from_the_start():
@@ -137,7 +144,8 @@ def test_suggest_skips_the_first_tenth_and_counts_indices_from_the_start():
     losses = np.r_[0.1, 0.1, np.linspace(3.0, 1.0, 10), np.linspace(1.5, 4.0, 8)]
     result = result_of(losses)
     s = result.suggest("minimum_div_10")
-    assert s.index == 11 and s.point_lr == result.lrs[11] and s.lr == pytest.approx(result.lrs[11] / 10)
+    assert s.index == 11 and s.point_lr == result.lrs[11]
+    assert s.lr == pytest.approx(result.lrs[11] / 10)
     assert s.loss == 1.0 and s.method == "minimum_div_10"
     assert result.suggest(minimum_div_10, skip_start=0).index == 0
     assert result.suggest("minimum_div_10", skip_end=9).index == 10
@@ -152,19 +160,22 @@ def test_suggest_reads_the_smoothed_curve_unless_told_otherwise():
     assert set(result.suggestions(skip_start=0)) == set(SUGGESTIONS)
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(method="lowest"), "method"),
-    (dict(method=3), "method"),
-    (dict(curve="mean"), "curve"),
-    (dict(skip_start=-1), "skip_start"),
-    (dict(skip_end=9), "skip_end"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(method="lowest"), "method"),
+        (dict(method=3), "method"),
+        (dict(curve="mean"), "curve"),
+        (dict(skip_start=-1), "skip_start"),
+        (dict(skip_end=9), "skip_end"),
+    ],
+)
 def test_suggest_rejects_bad_arguments(kwargs, match):
     with pytest.raises(ValueError, match=match):
         result_of(np.linspace(2, 1, 10)).suggest(**kwargs)
 
 
-# --- the run ----------------------------------------------------------------------------------------
+# --- the run ----------------------------------------------------------------------------------
 
 
 class RecordingSGD(torch.optim.SGD):
@@ -184,7 +195,9 @@ def test_every_step_and_every_group_uses_the_sweep():
 
     def two_groups(params):
         params = list(params)
-        optimizer = RecordingSGD([{"params": params[:2]}, {"params": params[2:], "lr": 0.5}], lr=0.1)
+        optimizer = RecordingSGD(
+            [{"params": params[:2]}, {"params": params[2:], "lr": 0.5}], lr=0.1
+        )
         optimizers.append(optimizer)
         return optimizer
 
@@ -192,7 +205,9 @@ def test_every_step_and_every_group_uses_the_sweep():
     assert not result.diverged and result.stop_lr is None
     expected = sweep_lrs(1e-5, 1e-2, 30)
     np.testing.assert_array_equal(result.lrs, expected)
-    np.testing.assert_array_equal(np.array(optimizers[0].used), np.stack([expected, expected], axis=1))
+    np.testing.assert_array_equal(
+        np.array(optimizers[0].used), np.stack([expected, expected], axis=1)
+    )
     np.testing.assert_allclose(result.smoothed, smooth_losses(result.losses, 0.98), rtol=1e-12)
 
 
@@ -201,14 +216,17 @@ def test_the_first_loss_is_that_of_the_fresh_model_on_its_batch():
     n = len(data.y_train)
     result = lr_range_test(sgd(), data, start_lr=1e-4, end_lr=1e-3, num_steps=3, batch_size=n)
     with torch.no_grad():
-        expected = torch.nn.functional.cross_entropy(make_mlp(32, seed=0)(data.x_train), data.y_train)
+        expected = torch.nn.functional.cross_entropy(
+            make_mlp(32, seed=0)(data.x_train), data.y_train
+        )
     assert result.losses[0] == pytest.approx(expected.item(), rel=1e-6)
     assert result.losses[2] < result.losses[0]  # full-batch descent at a small lr
 
 
 def test_divergence_stops_the_sweep_where_the_smoothed_loss_passes_the_factor():
-    result = lr_range_test(sgd(momentum=0.9), start_lr=1e-3, end_lr=1e3, num_steps=150,
-                           diverge_factor=4.0, smooth=0.9)
+    result = lr_range_test(
+        sgd(momentum=0.9), start_lr=1e-3, end_lr=1e3, num_steps=150, diverge_factor=4.0, smooth=0.9
+    )
     assert result.diverged and len(result.lrs) < 150
     smoothed = result.smoothed
     assert result.stop_lr == result.lrs[-1]
@@ -218,8 +236,9 @@ def test_divergence_stops_the_sweep_where_the_smoothed_loss_passes_the_factor():
 
 
 def test_a_non_finite_loss_stops_the_sweep_and_is_not_recorded():
-    result = lr_range_test(sgd(momentum=0.9), start_lr=1e-2, end_lr=1e12, num_steps=200,
-                           diverge_factor=None)
+    result = lr_range_test(
+        sgd(momentum=0.9), start_lr=1e-2, end_lr=1e12, num_steps=200, diverge_factor=None
+    )
     assert result.diverged and len(result.lrs) < 200
     assert np.all(np.isfinite(result.losses))
     assert result.stop_lr > result.lrs[-1]
@@ -233,9 +252,17 @@ def test_on_a_quadratic_the_sweep_diverges_only_above_the_stability_limit():
     noise = torch.randn(64, 1, generator=torch.Generator().manual_seed(0))
     data = (x, 3.0 * x + 0.1 * noise)
     limit = 1.0 / x.pow(2).mean().item()
-    result = lr_range_test(sgd(), data, start_lr=1e-3, end_lr=1e3, num_steps=120, batch_size=64,
-                           make_model=lambda: torch.nn.Linear(1, 1, bias=False),
-                           loss_fn=torch.nn.functional.mse_loss, smooth=0.0)
+    result = lr_range_test(
+        sgd(),
+        data,
+        start_lr=1e-3,
+        end_lr=1e3,
+        num_steps=120,
+        batch_size=64,
+        make_model=lambda: torch.nn.Linear(1, 1, bias=False),
+        loss_fn=torch.nn.functional.mse_loss,
+        smooth=0.0,
+    )
     assert result.diverged and limit < result.stop_lr < 10 * limit
     below = result.losses[result.lrs < limit]
     assert np.all(np.diff(below) <= 1e-6 * below[0])  # below the limit: descent
@@ -243,8 +270,10 @@ def test_on_a_quadratic_the_sweep_diverges_only_above_the_stability_limit():
 
 def test_same_seed_same_curves_and_the_global_rng_is_untouched():
     state = torch.random.get_rng_state()
-    a, b = (lr_range_test(sgd(momentum=0.9), start_lr=1e-4, end_lr=10.0, num_steps=80, seed=3)
-            for _ in range(2))
+    a, b = (
+        lr_range_test(sgd(momentum=0.9), start_lr=1e-4, end_lr=10.0, num_steps=80, seed=3)
+        for _ in range(2)
+    )
     c = lr_range_test(sgd(momentum=0.9), start_lr=1e-4, end_lr=10.0, num_steps=80, seed=4)
     np.testing.assert_array_equal(a.losses, b.losses)
     np.testing.assert_array_equal(a.smoothed, b.smoothed)
@@ -253,27 +282,30 @@ def test_same_seed_same_curves_and_the_global_rng_is_untouched():
     assert torch.equal(torch.random.get_rng_state(), state)
 
 
-# --- bad arguments ------------------------------------------------------------------------------------
+# --- bad arguments ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("kwargs, match", [
-    (dict(start_lr=0.0), "start_lr"),
-    (dict(start_lr=math.nan), "start_lr"),
-    (dict(end_lr=1e-8), "end_lr"),
-    (dict(num_steps=1), "num_steps"),
-    (dict(num_steps=10.5), "num_steps"),
-    (dict(smooth=1.0), "smooth"),
-    (dict(smooth=-0.1), "smooth"),
-    (dict(diverge_factor=1.0), "diverge_factor"),
-    (dict(batch_size=0), "batch_size"),
-    (dict(batch_size=100_000), "batch_size"),
-    (dict(seed=-1), "seed"),
-    (dict(data="digits"), "data"),
-    (dict(data=(torch.zeros(3, 2), torch.zeros(4))), "data"),
-    (dict(make_model="mlp"), "make_model"),
-    (dict(make_model=lambda: "not a module"), "make_model"),
-    (dict(loss_fn=None), "loss_fn"),
-])
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(start_lr=0.0), "start_lr"),
+        (dict(start_lr=math.nan), "start_lr"),
+        (dict(end_lr=1e-8), "end_lr"),
+        (dict(num_steps=1), "num_steps"),
+        (dict(num_steps=10.5), "num_steps"),
+        (dict(smooth=1.0), "smooth"),
+        (dict(smooth=-0.1), "smooth"),
+        (dict(diverge_factor=1.0), "diverge_factor"),
+        (dict(batch_size=0), "batch_size"),
+        (dict(batch_size=100_000), "batch_size"),
+        (dict(seed=-1), "seed"),
+        (dict(data="digits"), "data"),
+        (dict(data=(torch.zeros(3, 2), torch.zeros(4))), "data"),
+        (dict(make_model="mlp"), "make_model"),
+        (dict(make_model=lambda: "not a module"), "make_model"),
+        (dict(loss_fn=None), "loss_fn"),
+    ],
+)
 def test_bad_arguments_raise_value_errors_naming_them(kwargs, match):
     with pytest.raises(ValueError, match=match):
         lr_range_test(sgd(), **kwargs)
@@ -305,3 +337,25 @@ def test_the_docstring_examples_run():
 
     result = doctest.testmod(lrlab.range_test, optionflags=doctest.NORMALIZE_WHITESPACE)
     assert result.attempted >= 8 and result.failed == 0
+
+
+def test_imports_only_public_names_and_runs_in_the_training_context():
+    """range_test takes no private name from another module: the deterministic context is the
+    public ``lrlab.training.deterministic``."""
+    import ast
+    import inspect
+
+    import lrlab.range_test
+    import lrlab.training
+
+    tree = ast.parse(inspect.getsource(lrlab.range_test))
+    imported = [
+        (node.module, alias.name)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    ]
+    assert not [name for _, name in imported if name.startswith("_")]
+    assert all(node.level == 0 for node in ast.walk(tree) if isinstance(node, ast.ImportFrom))
+    assert ("lrlab.training", "deterministic") in imported
+    assert lrlab.range_test.deterministic is lrlab.training.deterministic

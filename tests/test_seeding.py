@@ -33,8 +33,9 @@ def test_a_bad_lrlab_seed_is_named(monkeypatch, raw):
         lrlab.seeds()
 
 
-@pytest.mark.parametrize("kwargs, name", [({"count": 0}, "count"), ({"first": -1}, "first"),
-                                          ({"count": 2.0}, "count")])
+@pytest.mark.parametrize(
+    "kwargs, name", [({"count": 0}, "count"), ({"first": -1}, "first"), ({"count": 2.0}, "count")]
+)
 def test_bad_arguments_are_named(kwargs, name):
     with pytest.raises(ValueError, match=name):
         lrlab.seeds(**kwargs)

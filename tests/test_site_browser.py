@@ -18,6 +18,7 @@ import urllib.parse
 from pathlib import Path
 
 import pytest
+
 from browser_utils import (  # noqa: F401 - browser is a fixture
     Watched,
     browser,
@@ -32,7 +33,9 @@ ROOT = Path(__file__).resolve().parents[1]
 # LRLAB_SITE: test a site built elsewhere (jupyter-book build --path-output DIR: DIR/_build/html).
 SITE = Path(os.environ.get("LRLAB_SITE", ROOT / "_build" / "html")).resolve()
 LOAD_LIMIT = 2.0  # seconds, the issue's bound for a chapter page
-_REFRESH = re.compile(r'<meta[^>]+http-equiv="refresh"[^>]+content="\d+;\s*url=([^"]+)"', re.IGNORECASE)
+_REFRESH = re.compile(
+    r'<meta[^>]+http-equiv="refresh"[^>]+content="\d+;\s*url=([^"]+)"', re.IGNORECASE
+)
 
 
 def site_pages(site: Path = SITE) -> list[str]:
@@ -82,12 +85,16 @@ def test_page_works_offline(browser, site, page):
         maths = w.page.locator(".math").count()
         if maths:
             w.page.wait_for_function(
-                "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20_000)
+                "() => window.MathJax && MathJax.startup && MathJax.startup.promise", timeout=20_000
+            )
             w.page.evaluate("() => MathJax.startup.promise")
             untypeset = w.page.eval_on_selector_all(
-                ".math", "els => els.filter(e => !e.querySelector('mjx-container')).length")
+                ".math", "els => els.filter(e => !e.querySelector('mjx-container')).length"
+            )
             assert untypeset == 0, f"{page}: {untypeset} of {maths} formulas not typeset"
-            assert w.page.locator("mjx-merror").count() == 0, f"{page}: a formula MathJax cannot read"
+            assert w.page.locator("mjx-merror").count() == 0, (
+                f"{page}: a formula MathJax cannot read"
+            )
         stuck = [s for root in explorer_roots(w.page) for s in sliders_move_curves(w.page, root)]
         assert stuck == [], f"{page}: sliders that do not move their curve: {stuck}"
         assert w.other_hosts() == [], f"{page} requests other hosts"
@@ -116,11 +123,19 @@ def test_chapter_page_loads_in_under_two_seconds(browser, site, page):
 
 
 def test_page_list_skips_theme_fragments_and_hidden_folders(tmp_path):
-    for name in ("index.html", "notebooks/01_step_decay.html", "_static/webpack-macros.html",
-                 ".pytest_cache/README.html", "_modules/lrlab/schedules.html"):
+    for name in (
+        "index.html",
+        "notebooks/01_step_decay.html",
+        "_static/webpack-macros.html",
+        ".pytest_cache/README.html",
+        "_modules/lrlab/schedules.html",
+    ):
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("<html></html>")
-    assert site_pages(tmp_path) == ["_modules/lrlab/schedules.html", "index.html",
-                                    "notebooks/01_step_decay.html"]
+    assert site_pages(tmp_path) == [
+        "_modules/lrlab/schedules.html",
+        "index.html",
+        "notebooks/01_step_decay.html",
+    ]
     assert chapter_pages(tmp_path) == ["notebooks/01_step_decay.html"]
     assert site_pages(tmp_path / "missing") == []

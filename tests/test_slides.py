@@ -35,10 +35,13 @@ BIB = {"he2016deep": ("He et al.", "2016"), "robbins1951stochastic": ("Robbins a
 
 def test_glue_is_replaced_by_the_formatted_value():
     glued = {"lr": 0.125, "acc": 0.9712, "n": 43, "steps": [430, 645], "name": "cosine"}
-    text = ("lr {glue:text}`lr:.2f`, {glue:text}`acc:.1%` accuracy, {glue:text}`n` updates, "
-            "milestones {glue:text}`steps`, {glue}`name`")
+    text = (
+        "lr {glue:text}`lr:.2f`, {glue:text}`acc:.1%` accuracy, {glue:text}`n` updates, "
+        "milestones {glue:text}`steps`, {glue}`name`"
+    )
     assert make_slides.render_roles(text, glued, BIB) == (
-        "lr 0.12, 97.1% accuracy, 43 updates, milestones [430, 645], cosine")
+        "lr 0.12, 97.1% accuracy, 43 updates, milestones [430, 645], cosine"
+    )
 
 
 def test_a_glue_that_was_never_glued_is_an_error_naming_it():
@@ -50,14 +53,18 @@ def test_citations_are_author_year_as_in_the_book():
     render = lambda text: make_slides.render_roles(text, {}, BIB)  # noqa: E731
     assert render("see {cite}`he2016deep`") == "see (He et al., 2016)"
     assert render("{cite:p}`he2016deep, robbins1951stochastic`") == (
-        "(He et al., 2016; Robbins and Monro, 1951)")
+        "(He et al., 2016; Robbins and Monro, 1951)"
+    )
     assert render("{cite:t}`robbins1951stochastic` showed") == "Robbins and Monro (1951) showed"
     assert render("{cite}`unknown2020`") == "(unknown2020, )"
 
 
 def test_doc_links_become_their_names_and_math_is_left_alone():
     text = "{doc}`01_step_decay`, {doc}`../book/bibliography`, {doc}`the setup <../book/setup>`, $\\eta_t$"
-    assert make_slides.render_roles(text, {}, BIB) == "01_step_decay, bibliography, the setup, $\\eta_t$"
+    assert (
+        make_slides.render_roles(text, {}, BIB)
+        == "01_step_decay, bibliography, the setup, $\\eta_t$"
+    )
 
 
 def test_bibliography_labels_come_from_the_bib_file():
@@ -65,8 +72,11 @@ def test_bibliography_labels_come_from_the_bib_file():
     assert labels["he2016deep"] == ("He et al.", "2016")
     assert labels["robbins1951stochastic"] == ("Robbins and Monro", "1951")
     assert labels["hagele2024scaling"] == ("Hägele et al.", "2024")  # {\"a} is ä
-    keys = set(re.findall(r"^@\w+\{([^,\s]+),", (ROOT / "book" / "references.bib").read_text(),
-                          flags=re.MULTILINE))
+    keys = set(
+        re.findall(
+            r"^@\w+\{([^,\s]+),", (ROOT / "book" / "references.bib").read_text(), flags=re.MULTILINE
+        )
+    )
     assert set(labels) == keys
 
 
@@ -76,14 +86,24 @@ def test_bibliography_labels_come_from_the_bib_file():
 def _notebook() -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.metadata["widgets"] = {"application/vnd.jupyter.widget-state+json": {"state": {}}}
-    glue = nbformat.v4.new_code_cell('glue("lr", 0.125, display=False)', metadata={"tags": ["remove-cell"]})
-    glue.outputs = [nbformat.v4.new_output(
-        "display_data", data={"application/papermill.record/text/plain": "0.125"},
-        metadata={"scrapbook": {"name": "lr", "mime_prefix": "application/papermill.record/"}})]
-    figure = nbformat.v4.new_code_cell("# NBVAL_IGNORE_OUTPUT\nplot()", metadata={"tags": ["hide-input"]})
+    glue = nbformat.v4.new_code_cell(
+        'glue("lr", 0.125, display=False)', metadata={"tags": ["remove-cell"]}
+    )
+    glue.outputs = [
+        nbformat.v4.new_output(
+            "display_data",
+            data={"application/papermill.record/text/plain": "0.125"},
+            metadata={"scrapbook": {"name": "lr", "mime_prefix": "application/papermill.record/"}},
+        )
+    ]
+    figure = nbformat.v4.new_code_cell(
+        "# NBVAL_IGNORE_OUTPUT\nplot()", metadata={"tags": ["hide-input"]}
+    )
     figure.outputs = [nbformat.v4.new_output("display_data", data={"text/plain": "<figure>"})]
     nb.cells = [
-        nbformat.v4.new_markdown_cell("# Title\n\nThe lr is {glue:text}`lr:.3f` {cite}`he2016deep`."),
+        nbformat.v4.new_markdown_cell(
+            "# Title\n\nThe lr is {glue:text}`lr:.3f` {cite}`he2016deep`."
+        ),
         glue,
         figure,
         nbformat.v4.new_code_cell("# NBVAL_IGNORE_OUTPUT\nexplore()\n"),
@@ -124,8 +144,11 @@ def test_a_deck_loads_its_scripts_from_the_copies_next_to_it(tmp_path):
     assert check_offline.external_resources(deck) == []
     assert check_offline.check_site(out) == {}
     scripts = re.findall(r'<script[^>]+src="([^"]+)"', deck)
-    assert scripts == ["_vendor/mathjax/tex-mml-chtml.js", "_vendor/reveal.js/dist/reveal.js",
-                       "_vendor/reveal.js/plugin/notes/notes.js"]
+    assert scripts == [
+        "_vendor/mathjax/tex-mml-chtml.js",
+        "_vendor/reveal.js/dist/reveal.js",
+        "_vendor/reveal.js/plugin/notes/notes.js",
+    ]
     assert all((out / s).is_file() for s in scripts)
     styles = re.findall(r'<link[^>]+href="([^"]+)"', deck)
     assert all(s.startswith(("_vendor/", "data:")) for s in styles), styles

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+import lrlab
 from browser_utils import (  # noqa: F401 - browser is a fixture
     Watched,
     browser,
@@ -26,8 +28,6 @@ from browser_utils import (  # noqa: F401 - browser is a fixture
     xs,
 )
 
-import lrlab
-
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,7 +35,9 @@ CHAPTER = ROOT / "notebooks" / "09_capstone.ipynb"
 
 
 def _make_slides():
-    spec = importlib.util.spec_from_file_location("make_slides", ROOT / "scripts" / "make_slides.py")
+    spec = importlib.util.spec_from_file_location(
+        "make_slides", ROOT / "scripts" / "make_slides.py"
+    )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -61,8 +63,11 @@ def _values(page, root: str) -> dict:
         "els => els.map(e => [e.getAttribute('aria-label'), e.dataset.control, e.tagName])",
     ):
         selector = control(root, 0, int(index))
-        text = (label(page, selector) if kind == "INPUT"
-                else page.eval_on_selector(selector, "el => el.selectedOptions[0].textContent"))
+        text = (
+            label(page, selector)
+            if kind == "INPUT"
+            else page.eval_on_selector(selector, "el => el.selectedOptions[0].textContent")
+        )
         values[name] = {"True": True, "False": False}.get(text, text)
         try:
             values[name] = float(text)
@@ -78,7 +83,9 @@ def test_deck_works_offline_with_maths_and_live_explorers(browser, deck):
         with serve(folder) as base:
             w.page.goto(f"{base}/{name}", wait_until="load")
             w.page.wait_for_function("() => window.Reveal && Reveal.isReady()")
-            w.page.wait_for_function("() => window.MathJax && MathJax.startup && MathJax.startup.promise")
+            w.page.wait_for_function(
+                "() => window.MathJax && MathJax.startup && MathJax.startup.promise"
+            )
             w.page.evaluate("() => MathJax.startup.promise")
 
             # Maths typeset by the local MathJax 3, without errors.
@@ -98,9 +105,15 @@ def test_deck_works_offline_with_maths_and_live_explorers(browser, deck):
                 params = _values(w.page, root)
                 y, tol = drawn(w.page, root)
                 expected = lrlab.one_cycle_lr(
-                    xs(w.page, root), params["max_lr"], total, params["pct_start"],
-                    anneal_strategy=params["anneal_strategy"], div_factor=params["div_factor"],
-                    final_div_factor=params["final_div_factor"], three_phase=params["three_phase"])
+                    xs(w.page, root),
+                    params["max_lr"],
+                    total,
+                    params["pct_start"],
+                    anneal_strategy=params["anneal_strategy"],
+                    div_factor=params["div_factor"],
+                    final_div_factor=params["final_div_factor"],
+                    three_phase=params["three_phase"],
+                )
                 np.testing.assert_allclose(y, expected, atol=tol)
             # and every slider of both explorers moves its curve
             assert [s for r in roots for s in sliders_move_curves(w.page, r)] == []

@@ -5,8 +5,10 @@ from __future__ import annotations
 import base64
 import doctest
 import functools
+import importlib
 import inspect
 import json
+import pkgutil
 import re
 
 import numpy as np
@@ -229,7 +231,10 @@ def test_static_page_draws_the_current_curve():
             {"T_max": (1, 2, 3, 4, 5)},
             "T_max=(1, 2, 3, 4, 5): a range is a tuple (lo, hi), (lo, hi, step) or",
         ),
-        ({"T_max": (10, 20, None, 30)}, "T_max=(10, 20, None, 30): the start 30 is outside [10, 20]"),
+        (
+            {"T_max": (10, 20, None, 30)},
+            "T_max=(10, 20, None, 30): the start 30 is outside [10, 20]",
+        ),
         ({"eta_min": (0, float("nan"))}, "eta_min=(0, nan)"),
         ({"eta_min": ("a", 1)}, "eta_min=('a', 1)"),
         ({"eta_min": []}, "the list of options for eta_min is empty"),
@@ -284,6 +289,22 @@ def test_given_controls_by_type():
     assert (ms.kind, ms.value) == ("fixed", [30, 80])
     ms = explore(lrlab.multistep_lr, milestones=[[30], [30, 80]])._layers[0].controls["milestones"]
     assert (ms.kind, ms.options) == ("dropdown", ((30,), (30, 80)))
+
+
+def test_default_controls_read_the_schedules_registry(monkeypatch):
+    """The ranges, choices and momentum partners are the registry's, imported, not copied."""
+    from lrlab.schedules import registry
+
+    monkeypatch.setitem(registry.RANGES, "power", (1.0, 2.0))
+    monkeypatch.setattr(registry, "LR_FLOOR_RANGE", (0.0, 0.02))
+    c = explore(lrlab.polynomial_decay_schedule_with_warmup)._layers[0].controls
+    assert (c["power"].lo, c["power"].hi) == (1.0, 2.0)
+    assert (c["lr_end"].lo, c["lr_end"].hi) == (0.0, 0.02)
+    monkeypatch.setitem(registry.CHOICES, "mode", (("triangular", "exp_range"),))
+    monkeypatch.delitem(registry.MOMENTUM_PARTNERS, "cyclic_lr")
+    layer = explore(lrlab.cyclic_lr)._layers[0]
+    assert layer.controls["mode"].options == ("triangular", "exp_range")
+    assert layer.kinds == ("lr",)  # no momentum panel without a partner
 
 
 def test_default_controls_follow_the_documented_rule():
@@ -544,12 +565,18 @@ def test_slides_show_the_static_explorer_when_the_notebook_has_no_widget_state()
 def test_docstring_examples_run():
     import lrlab.widgets
 
-    result = doctest.testmod(lrlab.widgets)
-    assert result.attempted >= 3 and result.failed == 0
+    attempted = 0
+    for info in pkgutil.iter_modules(lrlab.widgets.__path__, "lrlab.widgets."):
+        result = doctest.testmod(importlib.import_module(info.name))
+        assert result.failed == 0, info.name
+        attempted += result.attempted
+    assert attempted >= 3
 
 
 def test_a_slider_can_start_where_the_author_says():
-    ex = explore(lrlab.cosine_annealing_lr, T_max=(10, 200, None, 30), eta_min=(0, 0.05, 0.01, 0.02))
+    ex = explore(
+        lrlab.cosine_annealing_lr, T_max=(10, 200, None, 30), eta_min=(0, 0.05, 0.01, 0.02)
+    )
     assert ex.values["T_max"] == 30 and ex.values["eta_min"] == 0.02
     expected = lrlab.cosine_annealing_lr(ex.x, base_lr=0.1, T_max=30, eta_min=0.02)
     np.testing.assert_allclose(ex.curve("lr", 0), expected, rtol=1e-12)

@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
+import lrlab
 from browser_utils import (  # noqa: F401 - browser and server are fixtures
     Watched,
     browser,
@@ -29,8 +31,6 @@ from browser_utils import drawn as _drawn
 from browser_utils import label as _label
 from browser_utils import set_range as _set_range
 from browser_utils import xs as _xs
-
-import lrlab
 from lrlab.widgets import explore
 
 pytestmark = pytest.mark.browser

@@ -17,8 +17,10 @@ from typing import Any
 
 def _key(script: Any) -> tuple:
     attributes = getattr(script, "attributes", {}) or {}
-    return (getattr(script, "filename", str(script)) or "",
-            tuple(sorted((k, str(v)) for k, v in attributes.items() if k != "priority")))
+    return (
+        getattr(script, "filename", str(script)) or "",
+        tuple(sorted((k, str(v)) for k, v in attributes.items() if k != "priority")),
+    )
 
 
 def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> None:

@@ -34,7 +34,6 @@ from .schedules import (
     step_lr,
     warmup_stable_decay,
 )
-
 from .seeding import seeds
 
 __version__ = "0.1.0"
@@ -50,6 +49,7 @@ _LAZY = {
         "CosineAnnealingLR",
         "CosineAnnealingWarmRestarts",
         "ReduceLROnPlateau",
+        "CyclesMomentum",
         "CyclicLR",
         "OneCycleLR",
         "LambdaLR",
@@ -67,8 +67,16 @@ _LAZY = {
         "get_scheduler",
     )
 }
-_SUBMODULES = ("schedules", "schedulers", "widgets", "grading", "plotting", "training", "range_test",
-               "seeding")
+_SUBMODULES = (
+    "schedules",
+    "schedulers",
+    "widgets",
+    "grading",
+    "plotting",
+    "training",
+    "range_test",
+    "seeding",
+)
 
 __all__ = [
     "SCHEDULES",

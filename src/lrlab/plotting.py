@@ -27,8 +27,14 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-__all__ = ["plot_comparison", "plot_curves", "plot_range_test", "plot_schedules",
-           "plot_surface_paths", "plot_training"]
+__all__ = [
+    "plot_comparison",
+    "plot_curves",
+    "plot_range_test",
+    "plot_schedules",
+    "plot_surface_paths",
+    "plot_training",
+]
 
 FIGSIZE = (7.0, 3.2)
 """Width and height, in inches, of a one-panel figure (panels side by side share the height)."""
@@ -44,7 +50,9 @@ class _NotebookFigure(Figure):
     def _repr_png_(self) -> bytes:
         buffer = io.BytesIO()
         # No "Software" entry: the same figure gives the same bytes on every run.
-        self.savefig(buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None})
+        self.savefig(
+            buffer, format="png", dpi=DPI, bbox_inches="tight", metadata={"Software": None}
+        )
         return buffer.getvalue()
 
 
@@ -158,9 +166,19 @@ def plot_schedules(
             array, or a sequence of learning rates has the wrong length.
     """
     if not isinstance(schedules, Mapping) or not schedules:
-        raise ValueError(f"schedules must be a non-empty mapping label -> schedule, got {schedules!r}")
-    return plot_curves(schedules, steps, ax=ax, title=title, xlabel=xlabel, ylabel=ylabel,
-                       log=log, drawstyle=drawstyle)
+        raise ValueError(
+            f"schedules must be a non-empty mapping label -> schedule, got {schedules!r}"
+        )
+    return plot_curves(
+        schedules,
+        steps,
+        ax=ax,
+        title=title,
+        xlabel=xlabel,
+        ylabel=ylabel,
+        log=log,
+        drawstyle=drawstyle,
+    )
 
 
 def plot_training(
@@ -196,14 +214,19 @@ def plot_training(
     for label, run in runs.items():
         epochs = np.arange(len(run.val_loss))
         per_epoch = len(run.lr) / max(len(run.val_loss) - 1, 1)
-        (line,) = ax_lr.plot(np.arange(len(run.lr)) / per_epoch, run.lr, label=str(label),
-                             drawstyle="steps-post")
+        (line,) = ax_lr.plot(
+            np.arange(len(run.lr)) / per_epoch, run.lr, label=str(label), drawstyle="steps-post"
+        )
         ax_loss.plot(epochs, run.val_loss, marker=".", color=line.get_color(), label=str(label))
         ax_acc.plot(epochs, run.val_acc, marker=".", color=line.get_color(), label=str(label))
         if train_loss:
             per_epoch_loss = np.asarray(run.epoch_train_loss, dtype=float)
-            ax_loss.plot(np.arange(1, len(per_epoch_loss) + 1), per_epoch_loss, linestyle="--",
-                         color=line.get_color())
+            ax_loss.plot(
+                np.arange(1, len(per_epoch_loss) + 1),
+                per_epoch_loss,
+                linestyle="--",
+                color=line.get_color(),
+            )
     ax_lr.set(xlabel="epoch", ylabel="learning rate", title="learning rate")
     loss_title = "loss (solid: validation, dashed: training)" if train_loss else "validation loss"
     ax_loss.set(xlabel="epoch", ylabel="cross-entropy", title=loss_title)
@@ -258,11 +281,11 @@ def plot_surface_paths(
     for label, run in paths.items():
         path = np.asarray(getattr(run, "path", run), dtype=float)
         if path.ndim != 2 or path.shape[1] != 2:
-            raise ValueError(f"paths[{label!r}] must be an (n, 2) array of iterates, got shape "
-                             f"{path.shape}")
+            raise ValueError(
+                f"paths[{label!r}] must be an (n, 2) array of iterates, got shape {path.shape}"
+            )
         axis.plot(path[:, 0], path[:, 1], marker="o", markersize=3, linewidth=1, label=str(label))
-    axis.plot([0], [0], marker="*", markersize=12, color="black", linestyle="none",
-              label="minimum")
+    axis.plot([0], [0], marker="*", markersize=12, color="black", linestyle="none", label="minimum")
     axis.set(xlim=xlim, ylim=ylim, xlabel="$w_1$", ylabel="$w_2$")
     axis.set_aspect("equal")
     if title:
@@ -321,15 +344,34 @@ def plot_comparison(
         axis = ax
     y = np.arange(len(rows))[::-1]
     finite = [i for i, r in enumerate(rows) if np.isfinite(r[1])]
-    axis.errorbar([rows[i][1] for i in finite], y[finite], xerr=[rows[i][2] for i in finite],
-                  fmt="o", color="#1f77b4", ecolor="#1f77b4", capsize=3, markersize=4)
+    axis.errorbar(
+        [rows[i][1] for i in finite],
+        y[finite],
+        xerr=[rows[i][2] for i in finite],
+        fmt="o",
+        color="#1f77b4",
+        ecolor="#1f77b4",
+        capsize=3,
+        markersize=4,
+    )
     for i, row in enumerate(rows):
         if not np.isfinite(row[1]):
-            axis.annotate("diverged", xy=(0.02, y[i]), xycoords=("axes fraction", "data"),
-                          va="center", color="#b42318", fontsize="small")
+            axis.annotate(
+                "diverged",
+                xy=(0.02, y[i]),
+                xycoords=("axes fraction", "data"),
+                va="center",
+                color="#b42318",
+                fontsize="small",
+            )
     if baseline is not None and np.isfinite(float(metrics[baseline][key])):
-        axis.axvline(float(metrics[baseline][key]), color="0.4", linestyle="--", linewidth=1,
-                     label=f"{baseline} (mean)")
+        axis.axvline(
+            float(metrics[baseline][key]),
+            color="0.4",
+            linestyle="--",
+            linewidth=1,
+            label=f"{baseline} (mean)",
+        )
         axis.legend(fontsize="small", loc="lower right" if best == "min" else "lower left")
     axis.set_yticks(y, [r[0] for r in rows])
     axis.set_ylim(-0.7, len(rows) - 0.3)
@@ -374,15 +416,22 @@ def plot_range_test(
             lacks ``lr``, ``point_lr`` or ``loss``.
     """
     try:
-        lrs, losses, smoothed = (np.asarray(getattr(result, name), dtype=float)
-                                 for name in ("lrs", "losses", "smoothed"))
+        lrs, losses, smoothed = (
+            np.asarray(getattr(result, name), dtype=float) for name in ("lrs", "losses", "smoothed")
+        )
     except (AttributeError, TypeError, ValueError):
-        raise ValueError(f"result must have the arrays lrs, losses and smoothed (a RangeTestResult), "
-                         f"got {result!r}") from None
+        raise ValueError(
+            f"result must have the arrays lrs, losses and smoothed (a RangeTestResult), "
+            f"got {result!r}"
+        ) from None
     if lrs.ndim != 1 or lrs.size == 0 or losses.shape != lrs.shape or smoothed.shape != lrs.shape:
-        raise ValueError(f"result's lrs, losses and smoothed must be 1-D, non-empty and of the same "
-                         f"length, got shapes {lrs.shape}, {losses.shape}, {smoothed.shape}")
-    marks = list(suggestions.values()) if isinstance(suggestions, Mapping) else list(suggestions or ())
+        raise ValueError(
+            f"result's lrs, losses and smoothed must be 1-D, non-empty and of the same "
+            f"length, got shapes {lrs.shape}, {losses.shape}, {smoothed.shape}"
+        )
+    marks = (
+        list(suggestions.values()) if isinstance(suggestions, Mapping) else list(suggestions or ())
+    )
     for mark in marks:
         if not all(hasattr(mark, name) for name in ("lr", "point_lr", "loss")):
             raise ValueError(f"each suggestion must have lr, point_lr and loss, got {mark!r}")
@@ -394,8 +443,14 @@ def plot_range_test(
     for i, mark in enumerate(marks):
         color = colors[i % len(colors)]
         name = getattr(mark, "method", f"suggestion {i + 1}")
-        axis.plot([mark.point_lr], [mark.loss], marker="o", color=color, linestyle="none",
-                  label=f"{name}: {mark.lr:.2g}")
+        axis.plot(
+            [mark.point_lr],
+            [mark.loss],
+            marker="o",
+            color=color,
+            linestyle="none",
+            label=f"{name}: {mark.lr:.2g}",
+        )
         axis.axvline(mark.lr, color=color, linestyle=":", linewidth=1.2)
     stop = getattr(result, "stop_lr", None)
     if stop is not None:

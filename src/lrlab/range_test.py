@@ -54,9 +54,9 @@ import numpy as np
 import torch
 from torch import nn
 
-from ._checks import check_choice, check_int, check_real
-from .training import Digits, _deterministic, load_digits, make_mlp
-from .seeding import seeds
+from lrlab._checks import check_choice, check_int, check_real
+from lrlab.seeding import seeds
+from lrlab.training import Digits, deterministic, load_digits, make_mlp
 
 __all__ = [
     "SUGGESTIONS",
@@ -88,7 +88,8 @@ def _check_bounds(start_lr: Any, end_lr: Any) -> tuple[float, float]:
 
 
 def sweep_lrs(start_lr: float, end_lr: float, num_steps: int) -> np.ndarray:
-    r"""The learning rates of an exponential sweep: ``num_steps`` values from ``start_lr`` to ``end_lr``.
+    r"""The learning rates of an exponential sweep: ``num_steps`` values from ``start_lr`` to
+    ``end_lr``.
 
     .. math::
 
@@ -167,8 +168,9 @@ def _curve(lrs: Any, losses: Any, minimum: int = 1) -> tuple[np.ndarray, np.ndar
     x = np.asarray(lrs, dtype=np.float64)
     y = np.asarray(losses, dtype=np.float64)
     if x.ndim != 1 or y.shape != x.shape:
-        raise ValueError(f"lrs and losses must be 1-D and of the same length, got shapes "
-                         f"{x.shape} and {y.shape}")
+        raise ValueError(
+            f"lrs and losses must be 1-D and of the same length, got shapes {x.shape} and {y.shape}"
+        )
     if len(x) < minimum:
         raise ValueError(f"lrs must have at least {minimum} points, got {len(x)}")
     if not (np.all(np.isfinite(x)) and np.all(x > 0) and np.all(np.diff(x) > 0)):
@@ -183,7 +185,8 @@ def steepest(lrs: Sequence[float], losses: Sequence[float]) -> tuple[float, int]
 
     .. math::
 
-        i^\star = \arg\min_i \frac{dL}{d \ln \eta}\Big|_{i}, \qquad \text{suggestion } \eta_{i^\star}
+        i^\star = \arg\min_i \frac{dL}{d \ln \eta}\Big|_{i}, \qquad
+        \text{suggestion } \eta_{i^\star}
 
     The slope is estimated by central differences (``np.gradient`` over :math:`\ln \eta`, one-sided
     at the two ends). This is the lr at which one step gains the most; a good *constant* lr, and a
@@ -233,7 +236,8 @@ def minimum_div_10(lrs: Sequence[float], losses: Sequence[float]) -> tuple[float
 
 
 def valley(lrs: Sequence[float], losses: Sequence[float]) -> tuple[float, int]:
-    r"""The lr halfway down the longest valley: the longest stretch over which the loss keeps falling.
+    r"""The lr halfway down the longest valley: the longest stretch over which the loss keeps
+    falling.
 
     The *valley* is found as the longest strictly decreasing subsequence of the losses,
     :math:`L_{i_1} > L_{i_2} > \dots > L_{i_k}` with :math:`i_1 < \dots < i_k`, so that a bump
@@ -256,12 +260,12 @@ def valley(lrs: Sequence[float], losses: Sequence[float]) -> tuple[float, int]:
         (0.01, 2)
     """
     x, y = _curve(lrs, losses)
-    k, b = _longest_decreasing(y)
+    k, b = longest_decreasing(y)
     index = (b - k + 1 + b) // 2
     return float(x[index]), index
 
 
-def _longest_decreasing(y: np.ndarray) -> tuple[int, int]:
+def longest_decreasing(y: np.ndarray) -> tuple[int, int]:
     """``(length, last index)`` of the earliest longest strictly decreasing subsequence of ``y``."""
     length = np.ones(len(y), dtype=np.int64)  # length[i]: of the longest one ending at i
     for i in range(1, len(y)):
@@ -367,25 +371,35 @@ class RangeTestResult:
         elif callable(method):
             function, name = method, getattr(method, "__name__", repr(method))
         else:
-            raise ValueError(f"method must be a suggestion function or one of "
-                             f"{', '.join(map(repr, SUGGESTIONS))}, got {method!r}")
+            raise ValueError(
+                f"method must be a suggestion function or one of "
+                f"{', '.join(map(repr, SUGGESTIONS))}, got {method!r}"
+            )
         curve = check_choice("curve", curve, ("smoothed", "raw"))
         n = len(self.lrs)
         skip_start = n // 10 if skip_start is None else check_int("skip_start", skip_start, 0)
         skip_end = check_int("skip_end", skip_end, 0)
         if n - skip_start - skip_end < 2:
-            raise ValueError(f"only {n - skip_start - skip_end} points left to read after "
-                             f"skip_start={skip_start} and skip_end={skip_end} of {n}: run a "
-                             f"longer sweep (num_steps) or skip fewer points")
+            raise ValueError(
+                f"only {n - skip_start - skip_end} points left to read after "
+                f"skip_start={skip_start} and skip_end={skip_end} of {n}: run a "
+                f"longer sweep (num_steps) or skip fewer points"
+            )
         values = self.smoothed if curve == "smoothed" else self.losses
         window = slice(skip_start, n - skip_end)
         lr, index = function(self.lrs[window], values[window])
         index = int(index) + skip_start
-        return Suggestion(method=name, lr=float(lr), index=index,
-                          point_lr=float(self.lrs[index]), loss=float(values[index]))
+        return Suggestion(
+            method=name,
+            lr=float(lr),
+            index=index,
+            point_lr=float(self.lrs[index]),
+            loss=float(values[index]),
+        )
 
     def suggestions(self, **kwargs: Any) -> dict[str, Suggestion]:
-        """Every suggestion of :data:`SUGGESTIONS`, by name (keyword arguments as in :meth:`suggest`)."""
+        """Every suggestion of :data:`SUGGESTIONS`, by name (keyword arguments as in
+        :meth:`suggest`)."""
         return {name: self.suggest(name, **kwargs) for name in SUGGESTIONS}
 
 
@@ -399,12 +413,19 @@ def _training_pair(data: Any) -> tuple[torch.Tensor, torch.Tensor]:
         data = load_digits()
     if isinstance(data, Digits):
         return data.x_train, data.y_train
-    if (isinstance(data, Sequence) and len(data) == 2
-            and all(isinstance(t, torch.Tensor) for t in data)
-            and data[0].ndim >= 1 and data[1].ndim >= 1 and len(data[0]) == len(data[1]) > 0):
+    if (
+        isinstance(data, Sequence)
+        and len(data) == 2
+        and all(isinstance(t, torch.Tensor) for t in data)
+        and data[0].ndim >= 1
+        and data[1].ndim >= 1
+        and len(data[0]) == len(data[1]) > 0
+    ):
         return data[0], data[1]
-    raise ValueError("data must be a lrlab.training.Digits, a pair (inputs, targets) of tensors "
-                     f"with the same non-zero length, or None (the digits), got {data!r}")
+    raise ValueError(
+        "data must be a lrlab.training.Digits, a pair (inputs, targets) of tensors "
+        f"with the same non-zero length, or None (the digits), got {data!r}"
+    )
 
 
 def lr_range_test(
@@ -472,7 +493,9 @@ def lr_range_test(
         the stopping rule used here).
     """
     if not callable(make_optimizer):
-        raise ValueError(f"make_optimizer must be a function params -> optimizer, got {make_optimizer!r}")
+        raise ValueError(
+            f"make_optimizer must be a function params -> optimizer, got {make_optimizer!r}"
+        )
     if make_model is not None and not callable(make_model):
         raise ValueError(f"make_model must be a function () -> model, or None, got {make_model!r}")
     if not callable(loss_fn):
@@ -490,20 +513,22 @@ def lr_range_test(
     raw: list[float] = []
     smoothed: list[float] = []
     stop_lr = None
-    with _deterministic(seed):
+    with deterministic(seed):
         model = make_mlp(32, seed=seed) if make_model is None else make_model()
         if not isinstance(model, nn.Module):
             raise ValueError(f"make_model must return a torch.nn.Module, got {model!r}")
         optimizer = make_optimizer(model.parameters())
         if not isinstance(optimizer, torch.optim.Optimizer):
-            raise ValueError(f"make_optimizer must return a torch.optim.Optimizer, got {optimizer!r}")
+            raise ValueError(
+                f"make_optimizer must return a torch.optim.Optimizer, got {optimizer!r}"
+            )
         order_rng = torch.Generator().manual_seed(seed)
         order, position = torch.randperm(len(y), generator=order_rng), 0
         average, best = 0.0, math.inf
         for t, lr in enumerate(lrs.tolist()):
             if position + batch > len(y):  # a new epoch: equal batches, a fresh order
                 order, position = torch.randperm(len(y), generator=order_rng), 0
-            idx = order[position:position + batch]
+            idx = order[position : position + batch]
             position += batch
             for group in optimizer.param_groups:
                 group["lr"] = lr
@@ -523,6 +548,12 @@ def lr_range_test(
             loss.backward()
             optimizer.step()
     k = len(raw)
-    return RangeTestResult(lrs=lrs[:k], losses=np.array(raw), smoothed=np.array(smoothed),
-                           num_steps=len(lrs), smooth=beta, diverge_factor=diverge_factor,
-                           stop_lr=stop_lr)
+    return RangeTestResult(
+        lrs=lrs[:k],
+        losses=np.array(raw),
+        smoothed=np.array(smoothed),
+        num_steps=len(lrs),
+        smooth=beta,
+        diverge_factor=diverge_factor,
+        stop_lr=stop_lr,
+    )

@@ -91,8 +91,10 @@ class Comparison:
             sides.reverse()
         rule = f"rule: {self.z:g} standard errors, at least {self.min_seeds} seeds"
         if math.isfinite(self.difference):
-            gap = (f"difference {abs(self.difference):.3g}, {self.z_score:.1f} standard errors; "
-                   f"{self.n[0]} and {self.n[1]} seeds; {rule}")
+            gap = (
+                f"difference {abs(self.difference):.3g}, {self.z_score:.1f} standard errors; "
+                f"{self.n[0]} and {self.n[1]} seeds; {rule}"
+            )
         else:
             gap = f"{self.n[0]} and {self.n[1]} seeds; {rule}"
         return f"{head}: {sides[0]} vs {sides[1]} ({gap})"
@@ -110,7 +112,9 @@ class Comparison:
 def _values(name: str, values: Sequence[float]) -> np.ndarray:
     array = np.asarray(values, dtype=float)
     if array.ndim != 1 or array.size == 0:
-        raise ValueError(f"{name} must be a non-empty sequence of numbers, one per seed, got {values!r}")
+        raise ValueError(
+            f"{name} must be a non-empty sequence of numbers, one per seed, got {values!r}"
+        )
     return array
 
 
@@ -156,7 +160,11 @@ def compare(
     if diverged[0] != diverged[1] and (diverged[0] == 0 or diverged[1] == 0):
         # One side never diverges, the other sometimes does: the steady one wins.
         difference = ma - mb if fa.size and fb.size else math.nan
-        se = math.sqrt(sa**2 / max(fa.size, 1) + sb**2 / max(fb.size, 1)) if fa.size and fb.size else math.nan
+        se = (
+            math.sqrt(sa**2 / max(fa.size, 1) + sb**2 / max(fb.size, 1))
+            if fa.size and fb.size
+            else math.nan
+        )
         a_better = diverged[0] == 0
         verdict = "beats" if enough else "ties"
     else:
@@ -170,7 +178,18 @@ def compare(
     winner = loser = None
     if verdict == "beats":
         winner, loser = (labels[0], labels[1]) if a_better else (labels[1], labels[0])
-    return Comparison(labels=(str(labels[0]), str(labels[1])), mean=(ma, mb), std=(sa, sb),
-                      n=n, diverged=diverged, difference=difference, standard_error=se,
-                      verdict=verdict, winner=winner, loser=loser,
-                      higher_is_better=bool(higher_is_better), min_seeds=min_seeds, z=z)
+    return Comparison(
+        labels=(str(labels[0]), str(labels[1])),
+        mean=(ma, mb),
+        std=(sa, sb),
+        n=n,
+        diverged=diverged,
+        difference=difference,
+        standard_error=se,
+        verdict=verdict,
+        winner=winner,
+        loser=loser,
+        higher_is_better=bool(higher_is_better),
+        min_seeds=min_seeds,
+        z=z,
+    )

@@ -1,0 +1,196 @@
+"""The schedules by name, and what the explorers need to know about their parameters.
+
+Metadata lives here, beside the schedules, and the layers above import it: the choice lists are
+the very tuples the schedules validate with (:data:`CHOICES`), each cycling lr schedule names the
+momentum curve its torch scheduler cycles with it (:data:`MOMENTUM_PARTNERS`), and the parameter
+lists and ranges say which parameters count steps or epochs, which are lr floors or momenta, and
+over which values the slider explorers (:mod:`lrlab.widgets`) move them.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from lrlab.schedules.cyclic import (
+    ANNEAL_STRATEGIES,
+    CYCLIC_MODES,
+    cyclic_lr,
+    cyclic_momentum,
+    one_cycle_lr,
+    one_cycle_momentum,
+)
+from lrlab.schedules.decay import (
+    cosine_annealing_lr,
+    cosine_annealing_warm_restarts,
+    exponential_lr,
+    multistep_lr,
+    step_lr,
+)
+from lrlab.schedules.plateau import PLATEAU_MODES, THRESHOLD_MODES, reduce_lr_on_plateau
+from lrlab.schedules.warmup import (
+    WSD_SHAPES,
+    constant_schedule_with_warmup,
+    cosine_schedule_with_warmup,
+    cosine_with_hard_restarts_schedule_with_warmup,
+    cosine_with_min_lr_schedule_with_warmup,
+    inverse_sqrt_schedule,
+    linear_schedule_with_warmup,
+    polynomial_decay_schedule_with_warmup,
+    warmup_stable_decay,
+)
+
+__all__ = [
+    "SCHEDULES",
+    "DROP_INS",
+    "MOMENTUM_PARTNERS",
+    "momentum_partner",
+    "CHOICES",
+    "STEP_COUNTS",
+    "EPOCH_COUNTS",
+    "LR_FLOORS",
+    "LR_FLOOR_RANGE",
+    "MOMENTA",
+    "MOMENTUM_RANGE",
+    "RANGES",
+    "DROPDOWNS",
+    "FIXED",
+    "SEQUENCE_PARAMS",
+    "METRIC_INPUT",
+]
+
+SCHEDULES: dict[str, Callable[..., Any]] = {
+    fn.__name__: fn
+    for fn in (
+        step_lr,
+        multistep_lr,
+        exponential_lr,
+        cosine_annealing_lr,
+        cosine_annealing_warm_restarts,
+        reduce_lr_on_plateau,
+        linear_schedule_with_warmup,
+        cosine_schedule_with_warmup,
+        cosine_with_hard_restarts_schedule_with_warmup,
+        cosine_with_min_lr_schedule_with_warmup,
+        polynomial_decay_schedule_with_warmup,
+        constant_schedule_with_warmup,
+        inverse_sqrt_schedule,
+        warmup_stable_decay,
+        cyclic_lr,
+        cyclic_momentum,
+        one_cycle_lr,
+        one_cycle_momentum,
+    )
+}
+"""Every schedule by name (the momentum curves included)."""
+
+#: schedule -> the name, in :mod:`lrlab`, of the drop-in scheduler or factory that drives an
+#: optimizer with it (a string: the schedulers sit in a layer above and import the schedules).
+DROP_INS: dict[str, str] = {
+    "step_lr": "StepLR",
+    "multistep_lr": "MultiStepLR",
+    "exponential_lr": "ExponentialLR",
+    "cosine_annealing_lr": "CosineAnnealingLR",
+    "cosine_annealing_warm_restarts": "CosineAnnealingWarmRestarts",
+    "reduce_lr_on_plateau": "ReduceLROnPlateau",
+    "linear_schedule_with_warmup": "get_linear_schedule_with_warmup",
+    "cosine_schedule_with_warmup": "get_cosine_schedule_with_warmup",
+    "cosine_with_hard_restarts_schedule_with_warmup": (
+        "get_cosine_with_hard_restarts_schedule_with_warmup"
+    ),
+    "cosine_with_min_lr_schedule_with_warmup": "get_cosine_with_min_lr_schedule_with_warmup",
+    "polynomial_decay_schedule_with_warmup": "get_polynomial_decay_schedule_with_warmup",
+    "constant_schedule_with_warmup": "get_constant_schedule_with_warmup",
+    "inverse_sqrt_schedule": "get_inverse_sqrt_schedule",
+    "warmup_stable_decay": "get_wsd_schedule",
+    "cyclic_lr": "CyclicLR",
+    "cyclic_momentum": "CyclicLR",
+    "one_cycle_lr": "OneCycleLR",
+    "one_cycle_momentum": "OneCycleLR",
+}
+
+#: lr schedule -> the momentum schedule its torch scheduler cycles with it (both in
+#: :data:`SCHEDULES`).
+MOMENTUM_PARTNERS: dict[str, str] = {
+    "cyclic_lr": "cyclic_momentum",
+    "one_cycle_lr": "one_cycle_momentum",
+}
+
+
+def momentum_partner(schedule: Callable) -> Callable | None:
+    """The momentum schedule that cycles with the lr ``schedule``, or ``None`` if it has none.
+
+    A ``functools.partial`` of a schedule has its schedule's partner. Only the registered
+    schedules have one (a function of another module that happens to be called ``cyclic_lr``
+    has none).
+
+    Example:
+        >>> momentum_partner(functools.partial(cyclic_lr, step_size_up=25)) is cyclic_momentum
+        True
+        >>> momentum_partner(step_lr) is None
+        True
+    """
+    while isinstance(schedule, functools.partial):  # partial(cyclic_lr, ...) still cycles momentum
+        schedule = schedule.func
+    name = getattr(schedule, "__name__", "")
+    if name not in MOMENTUM_PARTNERS or SCHEDULES.get(name) is not schedule:
+        return None
+    return SCHEDULES[MOMENTUM_PARTNERS[name]]
+
+
+#: parameter name -> the lists of values it takes, one list per schedule that has the parameter
+#: (``mode`` is CyclicLR's or ReduceLROnPlateau's); the same tuples the schedules validate with.
+CHOICES: dict[str, tuple[tuple[str, ...], ...]] = {
+    "mode": (CYCLIC_MODES, PLATEAU_MODES),
+    "anneal_strategy": (ANNEAL_STRATEGIES,),
+    "threshold_mode": (THRESHOLD_MODES,),
+    "decay_type": (WSD_SHAPES,),
+    "warmup_type": (WSD_SHAPES,),
+}
+
+#: The parameters that count steps, name -> (the explorer's initial value as a function of the
+#: number of steps drawn ``n``, the least valid value).
+#:
+#: :meta hide-value:
+STEP_COUNTS: dict[str, tuple[Callable[[int], int], int]] = {
+    "T_max": (lambda n: n, 1),
+    "T_0": (lambda n: n // 4, 1),
+    "step_size": (lambda n: n // 4, 1),
+    "step_size_up": (lambda n: n // 8, 1),
+    "num_warmup_steps": (lambda n: n // 10, 0),
+    "num_training_steps": (lambda n: n, 1),
+    "num_stable_steps": (lambda n: n // 2, 0),
+    "num_decay_steps": (lambda n: 2 * n // 5, 0),
+}
+#: Parameters that count epochs (metrics) of ReduceLROnPlateau.
+EPOCH_COUNTS = ("patience", "cooldown")
+#: Parameters that are an lr floor.
+LR_FLOORS = ("eta_min", "min_lr", "lr_end")
+#: The explorer's slider range ``(lo, hi)`` for an lr floor.
+LR_FLOOR_RANGE = (0.0, 0.05)
+#: Parameters that are a momentum (the cyclic and one-cycle momentum curves).
+MOMENTA = ("base_momentum", "max_momentum")
+#: The explorer's slider range ``(lo, hi)`` for a momentum.
+MOMENTUM_RANGE = (0.5, 1.0)
+#: The explorer's slider range ``(lo, hi)`` of each number with a default that has one.
+RANGES: dict[str, tuple[float, float]] = {
+    "factor": (0.05, 0.95),
+    "pct_start": (0.05, 0.95),
+    "min_lr_ratio": (0.0, 1.0),
+    "min_lr_rate": (0.0, 1.0),
+    "div_factor": (1.0, 100.0),
+    "power": (0.5, 3.0),
+    "T_mult": (1, 4),
+}
+#: The explorer's dropdown options of each number with a default that has them.
+DROPDOWNS: dict[str, tuple[float, ...]] = {
+    "final_div_factor": (1e2, 1e3, 1e4, 1e5),
+    "threshold": (0.0, 1e-4, 1e-3, 1e-2, 1e-1),
+}
+#: Parameters the explorers keep fixed (``total_steps`` at the number of steps drawn).
+FIXED = ("eps", "timescale", "total_steps")
+#: Parameters that take a list of steps.
+SEQUENCE_PARAMS = ("milestones",)
+#: The first parameter of a schedule fed metrics instead of steps (``reduce_lr_on_plateau``).
+METRIC_INPUT = "metrics"
