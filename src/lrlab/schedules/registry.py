@@ -85,7 +85,7 @@ SCHEDULES: dict[str, Callable[..., Any]] = {
 }
 """Every schedule by name (the momentum curves included)."""
 
-#: schedule -> the name, in :mod:`lrlab`, of the drop-in scheduler or factory that drives an
+#: schedule -> the name, in ``lrlab``, of the drop-in scheduler or factory that drives an
 #: optimizer with it (a string: the schedulers sit in a layer above and import the schedules).
 DROP_INS: dict[str, str] = {
     "step_lr": "StepLR",
