@@ -157,24 +157,16 @@ def compare(
     (ma, sa), (mb, sb) = stats(fa), stats(fb)
     sign = -1.0 if higher_is_better else 1.0  # sign * (a - b) < 0: a is better
     enough = min(n) >= min_seeds
-    if diverged[0] != diverged[1] and (diverged[0] == 0 or diverged[1] == 0):
+    difference = ma - mb  # nan when a side has no finite run
+    se = math.sqrt(sa**2 / max(fa.size, 1) + sb**2 / max(fb.size, 1))
+    if (diverged[0] == 0) != (diverged[1] == 0):
         # One side never diverges, the other sometimes does: the steady one wins.
-        difference = ma - mb if fa.size and fb.size else math.nan
-        se = (
-            math.sqrt(sa**2 / max(fa.size, 1) + sb**2 / max(fb.size, 1))
-            if fa.size and fb.size
-            else math.nan
-        )
-        a_better = diverged[0] == 0
-        verdict = "beats" if enough else "ties"
+        a_better, decided = diverged[0] == 0, True
     else:
-        difference = ma - mb
-        se = math.sqrt(sa**2 / max(fa.size, 1) + sb**2 / max(fb.size, 1))
-        passed = math.isfinite(difference) and abs(difference) > z * se
+        # Both steady: the gap must pass the rule. Both diverging sometimes: no claim.
         a_better = sign * difference < 0
-        verdict = "beats" if enough and passed and diverged[0] == diverged[1] == 0 else "ties"
-        if enough and passed and diverged[0] and diverged[1]:
-            verdict = "ties"  # both diverge sometimes: no claim
+        decided = diverged == (0, 0) and abs(difference) > z * se
+    verdict = "beats" if enough and decided else "ties"
     winner = loser = None
     if verdict == "beats":
         winner, loser = (labels[0], labels[1]) if a_better else (labels[1], labels[0])
