@@ -1,6 +1,6 @@
 """Small, deterministic training runs for the book's experiments.
 
-Two playgrounds, both driven by a real ``torch.optim`` optimizer and (optionally) a scheduler,
+Three playgrounds, all driven by a real ``torch.optim`` optimizer and (optionally) a scheduler,
 so that what the chapters show is exactly what happens in a production training loop:
 
 - :class:`QuadraticBowl`: a 2-D loss surface you can draw. :meth:`QuadraticBowl.descend`
@@ -9,8 +9,11 @@ so that what the chapters show is exactly what happens in a production training 
 - :func:`train`: a small MLP on scikit-learn's bundled digits (no download), returning the
   learning rate of every step and the loss and accuracy curves. A run of 20 epochs takes
   well under a second on one CPU core.
+- :func:`train_text_runs`: a tiny Transformer language model of Python's own standard-library
+  source (no download), trained with AdamW: the task where warmup and the decay's shape show.
+  Many runs are computed side by side.
 
-Both are seeded: the same arguments give the same numbers, bit for bit, on every run.
+All are seeded: the same arguments give the same numbers, bit for bit, on every run.
 This is the only helper module that imports torch (``lrlab.plotting`` needs NumPy and
 matplotlib only), so ``import lrlab`` stays cheap.
 
@@ -41,12 +44,21 @@ from lrlab.training.runs import (
     train,
     train_runs,
 )
+from lrlab.training.text import (
+    Text,
+    TextBudget,
+    load_text,
+    train_text,
+    train_text_runs,
+)
 
 __all__ = [
     "Budget",
     "Digits",
     "QuadraticBowl",
     "SurfaceRun",
+    "Text",
+    "TextBudget",
     "TrainResult",
     "compare_runs",
     "deterministic",
@@ -54,6 +66,7 @@ __all__ = [
     "final_metrics",
     "is_plateau",
     "load_digits",
+    "load_text",
     "make_deep_mlp",
     "make_mlp",
     "mean_result",
@@ -63,4 +76,6 @@ __all__ = [
     "summarize",
     "train",
     "train_runs",
+    "train_text",
+    "train_text_runs",
 ]
