@@ -26,8 +26,7 @@ What the deck shows, per cell:
 * the saved widget state is dropped (``nb.metadata["widgets"]``), so each slider explorer shows
   its self-contained HTML version, whose sliders work without a kernel or a widget manager;
 * cells tagged ``remove-cell`` are left out, ``hide-input``/``remove-input`` show only their
-  output, ``remove-output``/``hide-output`` only their input; ``# NBVAL_IGNORE_OUTPUT`` lines are
-  not shown;
+  output, ``remove-output``/``hide-output`` only their input;
 * the MyST roles of the book's markdown are rendered: ``{glue:text}`name:format``` becomes the
   glued value (read from the notebook's outputs), ``{cite}`key``` an author-year citation from
   ``book/references.bib``, ``{doc}`page``` its name.
@@ -111,7 +110,6 @@ Reveal.initialize({
 _CONF = '{"base_template": "reveal", "mimetypes": {"text/html": true}}\n'
 
 _ROLE = re.compile(r"\{(?P<role>[a-z]+(?::[a-z]+)?)\}`(?P<text>[^`]*)`")
-_NBVAL_LINE = re.compile(r"^\s*#\s*NBVAL_[A-Z_]+\s*\n?", re.MULTILINE)
 
 
 # --- the book's MyST roles, rendered for a deck -------------------------------------------------
@@ -223,7 +221,6 @@ def prepare(nb: nbformat.NotebookNode, bib: dict[str, tuple[str, str]]) -> nbfor
         if cell.cell_type == "markdown":
             cell.source = render_roles(cell.source, glued, bib)
         elif cell.cell_type == "code":
-            cell.source = _NBVAL_LINE.sub("", cell.source)
             if tags & {"hide-input", "remove-input"}:  # what nbconvert's templates read
                 cell.metadata["transient"] = {"remove_source": True}
             if tags & {"hide-output", "remove-output"}:

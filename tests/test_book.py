@@ -177,14 +177,23 @@ def test_cells_showing_library_source_are_not_compared_by_nbval(path):
     for index, cell in enumerate(read(path).cells):
         if cell.cell_type != "code" or "getsource(" not in cell.source or not cell.outputs:
             continue
-        ignored = "nbval-ignore-output" in cell.metadata.get(
-            "tags", []
-        ) or cell.source.lstrip().startswith("# NBVAL_IGNORE_OUTPUT")
-        if not ignored:
+        if "nbval-ignore-output" not in cell.metadata.get("tags", []):
             unguarded.append(index)
     assert not unguarded, (
         f"{path.name}: cells {unguarded} show source code; tag them nbval-ignore-output"
     )
+
+
+@pytest.mark.parametrize("path", all_notebooks(), ids=lambda p: p.relative_to(ROOT).as_posix())
+def test_test_markers_live_in_tags_only(path):
+    """nbval's markers are cell tags: a ``# NBVAL_...`` comment would show on the site and in
+    the slides as part of the code a reader copies."""
+    marked = [
+        index
+        for index, cell in enumerate(read(path).cells)
+        if cell.cell_type == "code" and "# NBVAL_" in cell.source
+    ]
+    assert not marked, f"{path.name}: cells {marked} carry an nbval comment; use a tag instead"
 
 
 # --- figures and citations -------------------------------------------------------------------------

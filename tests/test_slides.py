@@ -97,7 +97,7 @@ def _notebook() -> nbformat.NotebookNode:
         )
     ]
     figure = nbformat.v4.new_code_cell(
-        "# NBVAL_IGNORE_OUTPUT\nplot()", metadata={"tags": ["hide-input"]}
+        "plot()", metadata={"tags": ["hide-input", "nbval-ignore-output"]}
     )
     figure.outputs = [nbformat.v4.new_output("display_data", data={"text/plain": "<figure>"})]
     nb.cells = [
@@ -106,19 +106,19 @@ def _notebook() -> nbformat.NotebookNode:
         ),
         glue,
         figure,
-        nbformat.v4.new_code_cell("# NBVAL_IGNORE_OUTPUT\nexplore()\n"),
+        nbformat.v4.new_code_cell("explore()\n", metadata={"tags": ["nbval-ignore-output"]}),
     ]
     return nb
 
 
-def test_prepare_drops_widget_state_hidden_cells_and_nbval_markers():
+def test_prepare_drops_widget_state_and_hidden_cells():
     original = _notebook()
     nb = make_slides.prepare(original, BIB)
     assert "widgets" not in nb.metadata and "widgets" in original.metadata  # a copy
     assert [c.cell_type for c in nb.cells] == ["markdown", "code", "code"]  # remove-cell gone
     assert nb.cells[0].source == "# Title\n\nThe lr is 0.125 (He et al., 2016)."
     assert nb.cells[1].metadata["transient"] == {"remove_source": True}  # hide-input: output only
-    assert nb.cells[1].outputs and "NBVAL" not in nb.cells[1].source
+    assert nb.cells[1].outputs
     assert nb.cells[2].source == "explore()\n"
 
 
