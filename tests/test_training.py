@@ -42,7 +42,7 @@ def training_modules() -> list:
 
 def test_the_package_has_its_modules() -> None:
     names = {module.__name__.rsplit(".", 1)[-1] for module in training_modules()}
-    assert names == {"_helpers", "bowl", "budget", "digits", "runs"}
+    assert names == {"_helpers", "bowl", "budget", "digits", "runs", "text"}
 
 
 def test_all_lists_every_public_name_of_the_modules() -> None:

@@ -38,7 +38,7 @@ from lrlab.training._helpers import (
 )
 from lrlab.training.runs import TrainResult, is_plateau
 
-__all__ = ["SOURCES", "Text", "TextBudget", "load_text", "train_text", "train_text_runs"]
+__all__ = ["Text", "TextBudget", "load_text", "train_text", "train_text_runs"]
 
 SOURCES = (
     "textwrap.py",
