@@ -4,7 +4,7 @@
 
 from __future__ import annotations
 
-import types
+import copy
 from bisect import bisect_right
 from collections.abc import Callable
 from typing import Any
@@ -58,19 +58,7 @@ class LambdaLR(LRScheduler):
     def _lrs(self, step: Any) -> list[float]:
         return [schedules.lambda_lr(step, b, fn) for b, fn in zip(self._bases(), self.lr_lambdas)]
 
-    def state_dict(self) -> dict[str, Any]:
-        """The step, the initial lrs, and the attributes of callable-object ``lr_lambda``\\ s."""
-        saved = [
-            None if isinstance(fn, types.FunctionType) else fn.__dict__.copy()
-            for fn in self.lr_lambdas
-        ]
-        return {**super().state_dict(), "lr_lambdas": saved}
-
-    def _load(self, state_dict: dict[str, Any]) -> None:
-        super()._load(state_dict)
-        for fn, saved in zip(self.lr_lambdas, state_dict.get("lr_lambdas", ())):
-            if saved is not None:
-                fn.__dict__.update(saved)
+    _function_keys = ("lr_lambdas",)
 
 
 class SequentialLR(LRScheduler):
@@ -141,7 +129,12 @@ class SequentialLR(LRScheduler):
         self._schedulers = children
         self._milestones = marks
         self._undo()
+        first, _ = self._locate(last_epoch + 1)
+        first._reset_count()  # PyTorch re-runs the first child's initial step
         self._apply(last_epoch + 1)
+
+    _unsaved = ("optimizer", "_schedulers")
+    _required_keys = ("last_epoch", "_schedulers")
 
     def _locate(self, step: int) -> tuple[LRScheduler, int]:
         """The child in charge at ``step`` and its local step."""
@@ -152,9 +145,9 @@ class SequentialLR(LRScheduler):
         child, local = self._locate(step)
         return child._lrs(local)
 
-    def _apply(self, step: int) -> None:
+    def _apply(self, step: int, before_write: Callable[[], None] | None = None) -> None:
         child, local = self._locate(step)
-        child._apply(local)
+        child._apply(local, before_write)
         self.last_epoch = step
         self._last_lr = child.get_last_lr()
 
@@ -163,30 +156,37 @@ class SequentialLR(LRScheduler):
             child._undo()
 
     def step(self) -> None:  # type: ignore[override]
-        """Advance one step; at a milestone the next scheduler starts at its step 0."""
-        self._apply(self.last_epoch + 1)
+        """Advance one step; at a milestone the next scheduler starts at its step 0.
+
+        As in PyTorch, the child in charge counts the step (and warns when it comes before any
+        ``optimizer.step()``), but not the step at which it takes over."""
+        step = self.last_epoch + 1
+        child, local = self._locate(step)
+        count = None if local == 0 and step > 0 else lambda: child._count_step(stacklevel=5)
+        self._apply(step, count)
 
     def state_dict(self) -> dict[str, Any]:
-        """The global step and every child's state dict."""
-        return {
-            "last_epoch": self.last_epoch,
-            "_schedulers": [child.state_dict() for child in self._schedulers],
-        }
-
-    def _load(self, state_dict: dict[str, Any]) -> None:
-        require_keys(state_dict, ("last_epoch", "_schedulers"))
-        if len(state_dict["_schedulers"]) != len(self._schedulers):
-            raise ValueError(
-                f"state_dict holds {len(state_dict['_schedulers'])} schedulers, this "
-                f"SequentialLR has {len(self._schedulers)}"
-            )
-        self.last_epoch = state_dict["last_epoch"]
-        for child, saved in zip(self._schedulers, state_dict["_schedulers"]):
-            child._load(saved)
+        """PyTorch's: the milestones, the global step, the last lrs and every child's state."""
+        state = super().state_dict()
+        state["_schedulers"] = [child.state_dict() for child in self._schedulers]
+        return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore a ``state_dict()``: replay each finished child's last step, then the current."""
-        self._load(state_dict)
+        """Restore a ``state_dict()`` (this library's or PyTorch's, with children of the same
+        classes): each child's state, then replay each finished child's last step and the
+        current one, so the optimizer holds what the saved run's did."""
+        require_keys(state_dict, self._required_keys)
+        saved = state_dict["_schedulers"]
+        if len(saved) != len(self._schedulers):
+            raise ValueError(
+                f"state_dict holds {len(saved)} schedulers, this SequentialLR has "
+                f"{len(self._schedulers)}"
+            )
+        for key, value in state_dict.items():
+            if key != "_schedulers":
+                setattr(self, key, copy.deepcopy(value))
+        for child, child_state in zip(self._schedulers, saved):
+            child.load_state_dict(child_state)
         current, _ = self._locate(self.last_epoch)
         for child in self._schedulers:
             if child is current:

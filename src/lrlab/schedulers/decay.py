@@ -10,6 +10,7 @@ from collections import Counter
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
 from torch.optim import Optimizer
 
 from lrlab import schedules
@@ -96,13 +97,16 @@ class MultiStepLR(LRScheduler):
         gamma: float = 0.1,
         last_epoch: int = -1,
     ) -> None:
-        self._marks = check_int_list("milestones", milestones, 0)
-        self.milestones = Counter(self._marks)
+        self.milestones = Counter(check_int_list("milestones", milestones, 0))
         self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
     def _lrs(self, step: Any) -> list[float]:
-        return [schedules.multistep_lr(step, b, self._marks, self.gamma) for b in self._bases()]
+        marks = sorted(self.milestones.elements())
+        return [schedules.multistep_lr(step, b, marks, self.gamma) for b in self._bases()]
+
+    def _restore(self, state: dict[str, Any]) -> None:
+        self.milestones = Counter(self.milestones)
 
 
 class ExponentialLR(LRScheduler):
@@ -210,10 +214,15 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         last_epoch: int = -1,
     ) -> None:
         self.T_0 = T_0
+        self.T_i = T_0
         self.T_mult = T_mult
         self.eta_min = eta_min
+        self.T_cur = last_epoch
         self._epoch: float | int = last_epoch
         super().__init__(optimizer, last_epoch)
+
+    # As in PyTorch, whose step() here neither counts itself nor warns.
+    _counts_steps = False
 
     def _lrs(self, step: Any) -> list[float]:
         return [
@@ -230,19 +239,20 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     def _set_position(self, step: float | int) -> None:
         self._epoch = step
         self.last_epoch = math.floor(step)
+        t_cur, t_i = schedules.restart_position(np.asarray([step]), self.T_0, self.T_mult)
+        self.T_cur = t_cur[0].item()
+        self.T_i = int(t_i[0])
 
     def step(self, epoch: float | None = None) -> None:
-        """Advance one epoch, or go to the (fractional) ``epoch`` given."""
+        """Advance one epoch, or go to the (fractional) ``epoch`` given (no warning: PyTorch
+        does not deprecate it here)."""
         if epoch is not None:
             epoch = check_real("epoch", scalar(epoch), low=0.0)
             if epoch.is_integer():
                 epoch = int(epoch)
-        super().step(epoch)
+        self._apply(self._next_position() if epoch is None else epoch)
 
-    def state_dict(self) -> dict[str, Any]:
-        """The step, the initial lrs and the (possibly fractional) epoch."""
-        return {**super().state_dict(), "_epoch": self._epoch}
-
-    def _load(self, state_dict: dict[str, Any]) -> None:
-        super()._load(state_dict)
-        self._epoch = state_dict.get("_epoch", self.last_epoch)
+    def _restore(self, state: dict[str, Any]) -> None:
+        if "_epoch" not in state:  # PyTorch's state: the epoch is the floor plus T_cur's fraction
+            epoch = self.last_epoch - math.floor(self.T_cur) + self.T_cur
+            self._epoch = int(epoch) if float(epoch).is_integer() else float(epoch)

@@ -47,6 +47,9 @@ class _ScheduleLR(LambdaLR):
         self._schedule = schedule
         super().__init__(optimizer, functools.partial(schedule, base_lr=1.0), last_epoch)
 
+    # Not in the state, as transformers' LambdaLR saves none of its lambdas' arguments.
+    _unsaved = ("optimizer", "_schedule")
+
     def _lrs(self, step: Any) -> list[float]:
         return [self._schedule(step, base_lr=b) for b in self._bases()]
 

@@ -6,6 +6,7 @@ Its decision is the pure state machine of :mod:`lrlab.schedules` (``plateau_upda
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, Literal, SupportsFloat
 
 from torch.optim import Optimizer
@@ -13,11 +14,10 @@ from torch.optim import Optimizer
 from lrlab import schedules
 from lrlab._checks import check_lr
 from lrlab.schedulers._helpers import (
+    EPOCH_DEPRECATION_WARNING,
     check_optimizer,
-    copy_lr,
     group_lrs,
     per_group,
-    require_keys,
     scalar,
     set_lr,
 )
@@ -38,11 +38,11 @@ class ReduceLROnPlateau(LRScheduler):
     Args:
         optimizer: the wrapped optimizer.
         mode: ``"min"`` (default; lower is better) or ``"max"``.
-        factor: the multiplier at each reduction, in (0, 1). Default: 0.1.
-        patience: metrics without improvement tolerated before reducing, >= 0. Default: 10.
-        threshold: the least improvement that counts, >= 0 (< 1 when relative). Default: 1e-4.
+        factor: the multiplier at each reduction, < 1. Default: 0.1.
+        patience: metrics without improvement tolerated before reducing. Default: 10.
+        threshold: the least improvement that counts. Default: 1e-4.
         threshold_mode: ``"rel"`` (default; a fraction of the best) or ``"abs"``.
-        cooldown: metrics ignored after a reduction, >= 0. Default: 0.
+        cooldown: metrics ignored after a reduction. Default: 0.
         min_lr: the floor of the lr, for all groups or a list with one per group. Default: 0.
         eps: a reduction smaller than this is skipped. Default: 1e-8.
 
@@ -70,32 +70,52 @@ class ReduceLROnPlateau(LRScheduler):
         eps: float = 1e-8,
     ) -> None:
         check_optimizer(optimizer)
-        args = schedules.check_plateau_args(
+        schedules.check_plateau_args(
             mode, factor, patience, threshold, threshold_mode, cooldown, eps
         )
-        self.factor = args.pop("factor")
-        self.eps = args.pop("eps")
-        self._decision = args
-        self.mode, self.patience = args["mode"], args["patience"]
-        self.threshold, self.threshold_mode = args["threshold"], args["threshold_mode"]
-        self.cooldown = args["cooldown"]
-        self.default_min_lr = None if isinstance(min_lr, (list, tuple)) else min_lr
-        self.min_lrs = [
-            check_lr("min_lr", scalar(lr)) for lr in per_group("min_lr", min_lr, optimizer)
-        ]
+        min_lrs = per_group("min_lr", min_lr, optimizer)
+        for lr in min_lrs:
+            check_lr("min_lr", scalar(lr))
         for i, group in enumerate(optimizer.param_groups):
             check_lr(f"param_groups[{i}]['lr']", scalar(group["lr"]))
+        # PyTorch's attributes, under its names (its state_dict is this __dict__).
+        self.factor = factor
         self.optimizer = optimizer
+        self.default_min_lr = None if isinstance(min_lr, (list, tuple)) else min_lr
+        self.min_lrs = min_lrs
+        self.patience = patience
+        self.cooldown = cooldown
+        self.eps = eps
         self.last_epoch = 0
-        self.best, self.num_bad_epochs, self.cooldown_counter = schedules.plateau_initial_state(
-            self.mode
-        )
         self._last_lr = group_lrs(optimizer)
+        self.mode, self.threshold, self.threshold_mode = mode, threshold, threshold_mode
+        self.best, self.num_bad_epochs, self.cooldown_counter = schedules.plateau_initial_state(
+            mode
+        )
+        self.mode_worse = self.best
+
+    _required_keys = ("last_epoch", "best", "num_bad_epochs", "cooldown_counter", "_last_lr")
 
     @property
     def in_cooldown(self) -> bool:
         """Whether metrics are being ignored after a reduction."""
         return self.cooldown_counter > 0
+
+    def _decision(self) -> dict[str, Any]:
+        """The arguments of the decision (:func:`lrlab.schedules.plateau_update`), checked."""
+        args = schedules.check_plateau_args(
+            self.mode,
+            self.factor,
+            self.patience,
+            self.threshold,
+            self.threshold_mode,
+            self.cooldown,
+            self.eps,
+        )
+        return {
+            key: args[key]
+            for key in ("mode", "patience", "threshold", "threshold_mode", "cooldown")
+        }
 
     def step(  # type: ignore[override]
         self, metrics: SupportsFloat, epoch: int | None = None
@@ -104,14 +124,17 @@ class ReduceLROnPlateau(LRScheduler):
 
         Args:
             metrics: the monitored quantity, e.g. the validation loss.
-            epoch: deprecated in PyTorch; sets ``last_epoch`` instead of adding one.
+            epoch: deprecated in PyTorch (and warned about, as there); sets ``last_epoch``
+                instead of adding one.
         """
         try:
             current = float(metrics)
         except (TypeError, ValueError, RuntimeError):  # RuntimeError: a tensor of many values
             raise ValueError(f"metrics must be a number, got {metrics!r}") from None
+        if epoch is not None:
+            warnings.warn(EPOCH_DEPRECATION_WARNING, UserWarning, stacklevel=2)
         state = (self.best, self.num_bad_epochs, self.cooldown_counter)
-        state, reduce = schedules.plateau_update(state, current, **self._decision)
+        state, reduce = schedules.plateau_update(state, current, **self._decision())
         self.last_epoch = self.last_epoch + 1 if epoch is None else epoch
         self.best, self.num_bad_epochs, self.cooldown_counter = state
         if reduce:
@@ -122,10 +145,10 @@ class ReduceLROnPlateau(LRScheduler):
                         f"min_lr has {len(self.min_lrs)} values but the optimizer now has "
                         f"{len(groups)} param groups: set min_lrs to one value per group"
                     )
-                self.min_lrs = [float(self.default_min_lr)] * len(groups)
+                self.min_lrs = [self.default_min_lr] * len(groups)
             for group, floor in zip(groups, self.min_lrs):
                 old = float(group["lr"])
-                new = schedules.plateau_reduce(old, self.factor, floor, self.eps)
+                new = schedules.plateau_reduce(old, float(self.factor), float(floor), self.eps)
                 if new != old:
                     set_lr(group, new)
         self._last_lr = group_lrs(self.optimizer)
@@ -134,24 +157,15 @@ class ReduceLROnPlateau(LRScheduler):
         """The lrs in force (the plateau scheduler has no closed form of the step)."""
         return self.get_last_lr()
 
-    def state_dict(self) -> dict[str, Any]:
-        """The counters of the decision and the lrs in force."""
-        return {
-            "last_epoch": self.last_epoch,
-            "best": self.best,
-            "num_bad_epochs": self.num_bad_epochs,
-            "cooldown_counter": self.cooldown_counter,
-            "_last_lr": [copy_lr(lr) for lr in self._last_lr],
-        }
+    def _restore(self, state: dict[str, Any]) -> None:
+        self._decision()  # the loaded arguments are valid
+        for lr in self.min_lrs:
+            check_lr("min_lr", scalar(lr))
+        self.mode_worse = schedules.plateau_initial_state(self.mode)[0]
 
-    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
-        """Restore a ``state_dict()`` and write its lrs into the optimizer."""
-        keys = ("last_epoch", "best", "num_bad_epochs", "cooldown_counter", "_last_lr")
-        require_keys(state_dict, keys)
-        self.last_epoch = state_dict["last_epoch"]
-        self.best = float(state_dict["best"])
-        self.num_bad_epochs = state_dict["num_bad_epochs"]
-        self.cooldown_counter = state_dict["cooldown_counter"]
-        for group, lr in zip(self.optimizer.param_groups, state_dict["_last_lr"]):
+    def _resume(self) -> None:
+        """Write the loaded lrs into the optimizer (PyTorch leaves that to the optimizer's
+        own checkpoint)."""
+        for group, lr in zip(self.optimizer.param_groups, self._last_lr):
             set_lr(group, float(lr))
         self._last_lr = group_lrs(self.optimizer)

@@ -40,6 +40,7 @@ from lrlab.schedules.decay import (
     cosine_annealing_warm_restarts,
     exponential_lr,
     multistep_lr,
+    restart_position,
     step_lr,
 )
 from lrlab.schedules.plateau import (
@@ -89,4 +90,5 @@ __all__ = [
     "plateau_update",
     "plateau_reduce",
     "cyclic_shape",
+    "restart_position",
 ]

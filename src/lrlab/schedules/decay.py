@@ -40,7 +40,7 @@ def step_lr(step: Steps, base_lr: float, step_size: int, gamma: float = 0.1):
         step: the step (or epoch) :math:`t \ge 0`: a number or an array.
         base_lr: the initial learning rate :math:`\eta_0 \ge 0`.
         step_size: the number of steps between two decays, an integer :math:`\ge 1`.
-        gamma: the decay factor, :math:`> 0` (0.1 divides the lr by ten).
+        gamma: the decay factor, :math:`\ge 0` (0.1 divides the lr by ten).
 
     Returns:
         The learning rate: a float for a scalar step, else an array of the step's shape.
@@ -55,7 +55,7 @@ def step_lr(step: Steps, base_lr: float, step_size: int, gamma: float = 0.1):
     t, scalar = as_steps(step)
     base_lr = check_lr("base_lr", base_lr)
     step_size = check_int("step_size", step_size, 1)
-    gamma = check_real("gamma", gamma, low=0.0, low_open=True)
+    gamma = check_real("gamma", gamma, low=0.0)
     return as_output(base_lr * power(gamma, np.floor_divide(t, step_size)), scalar)
 
 
@@ -73,7 +73,7 @@ def multistep_lr(step: Steps, base_lr: float, milestones: Sequence[int], gamma: 
         step: the step (or epoch) :math:`t \ge 0`: a number or an array.
         base_lr: the initial learning rate :math:`\eta_0 \ge 0`.
         milestones: the steps at which the lr is multiplied by ``gamma``, integers :math:`\ge 0`.
-        gamma: the decay factor, :math:`> 0`.
+        gamma: the decay factor, :math:`\ge 0`.
 
     Returns:
         The learning rate: a float for a scalar step, else an array of the step's shape.
@@ -89,7 +89,7 @@ def multistep_lr(step: Steps, base_lr: float, milestones: Sequence[int], gamma: 
     t, scalar = as_steps(step)
     base_lr = check_lr("base_lr", base_lr)
     marks = np.sort(np.asarray(check_int_list("milestones", milestones, 0), dtype=np.int64))
-    gamma = check_real("gamma", gamma, low=0.0, low_open=True)
+    gamma = check_real("gamma", gamma, low=0.0)
     passed = np.searchsorted(marks, t, side="right")
     return as_output(base_lr * power(gamma, passed), scalar)
 
@@ -107,7 +107,7 @@ def exponential_lr(step: Steps, base_lr: float, gamma: float):
     Args:
         step: the step (or epoch) :math:`t \ge 0`: a number or an array.
         base_lr: the initial learning rate :math:`\eta_0 \ge 0`.
-        gamma: the factor per step, :math:`> 0`.
+        gamma: the factor per step, :math:`\ge 0`.
 
     Returns:
         The learning rate: a float for a scalar step, else an array of the step's shape.
@@ -121,7 +121,7 @@ def exponential_lr(step: Steps, base_lr: float, gamma: float):
     """
     t, scalar = as_steps(step)
     base_lr = check_lr("base_lr", base_lr)
-    gamma = check_real("gamma", gamma, low=0.0, low_open=True)
+    gamma = check_real("gamma", gamma, low=0.0)
     return as_output(base_lr * power(gamma, t), scalar)
 
 

@@ -46,14 +46,13 @@ def check_plateau_args(
     """Validate ReduceLROnPlateau's arguments (all but the lrs); return them normalised."""
     check_choice("mode", mode, PLATEAU_MODES)
     check_choice("threshold_mode", threshold_mode, THRESHOLD_MODES)
-    factor = check_real("factor", factor, low=0.0, high=1.0, low_open=True, high_open=True)
-    patience = check_int("patience", patience, 0)
-    if threshold_mode == "rel":
-        threshold = check_real("threshold", threshold, low=0.0, high=1.0, high_open=True)
-    else:
-        threshold = check_real("threshold", threshold, low=0.0)
-    cooldown = check_int("cooldown", cooldown, 0)
-    eps = check_real("eps", eps, low=0.0)
+    # As PyTorch: only factor >= 1 raises; any other finite value gives a schedule (a factor
+    # <= 0 drops the lr to min_lr, a negative patience reduces at every metric, ...).
+    factor = check_real("factor", factor, high=1.0, high_open=True)
+    patience = check_int("patience", patience)
+    threshold = check_real("threshold", threshold)
+    cooldown = check_int("cooldown", cooldown)
+    eps = check_real("eps", eps)
     return dict(
         mode=mode,
         factor=factor,
@@ -145,13 +144,15 @@ def reduce_lr_on_plateau(
         metrics: the monitored quantity after each epoch (e.g. the validation loss), 1-D.
         base_lr: the lr before the first metric, :math:`\ge 0`.
         mode: ``"min"`` (lower is better) or ``"max"``.
-        factor: the multiplier at each reduction, in :math:`(0, 1)`.
-        patience: how many metrics without improvement are tolerated, an integer :math:`\ge 0`.
-        threshold: :math:`\theta \ge 0`, the least improvement that counts (below 1 when relative).
+        factor: the multiplier at each reduction, :math:`< 1` (at most 0: down to ``min_lr``).
+        patience: how many metrics without improvement are tolerated, an integer (usually
+            :math:`\ge 0`; below 0 every metric reduces).
+        threshold: :math:`\theta`, the least improvement that counts (usually :math:`\ge 0`,
+            below 1 when relative).
         threshold_mode: ``"rel"`` (a fraction of the best) or ``"abs"`` (an amount).
-        cooldown: metrics ignored after a reduction, an integer :math:`\ge 0`.
+        cooldown: metrics ignored after a reduction, an integer (usually :math:`\ge 0`).
         min_lr: the floor :math:`\eta_{\min} \ge 0`.
-        eps: the least change of the lr that is applied, :math:`\ge 0`.
+        eps: the least change of the lr that is applied (usually :math:`\ge 0`).
 
     Returns:
         An array with the lr in force after each metric.
