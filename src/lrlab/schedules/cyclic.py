@@ -51,7 +51,8 @@ def cyclic_shape(
     ratio = up / total
     cycle = np.floor(1 + t / total)
     x = 1.0 + t / total - cycle
-    height = np.where(x <= ratio, x / ratio, (x - 1) / (ratio - 1))
+    with np.errstate(divide="ignore", invalid="ignore"):  # a sawtooth (ratio 1) never descends
+        height = np.where(x <= ratio, x / ratio, (x - 1) / (ratio - 1))
     if mode == "triangular":
         amplitude = np.ones_like(cycle)
     elif mode == "triangular2":
