@@ -15,15 +15,31 @@ one currently in the optimizer (the "chainable" form), and the constructor wraps
 exception: its lr depends on the metrics seen, and it keeps ``best``, ``num_bad_epochs`` and
 ``cooldown_counter`` besides the lrs.
 
-The protocol is PyTorch's: ``step()``, ``get_last_lr()``, ``state_dict()`` /
-``load_state_dict()``, ``last_epoch``, ``base_lrs``, the ``initial_lr`` key each scheduler
-stores in the param groups, the ``optimizer`` attribute, and ``last_epoch=k`` in the constructor
-to resume a run after step ``k``. A state dict holds plain Python numbers and lists (it passes
-``torch.load(..., weights_only=True)``); loading it also writes the lrs of that step into the
-optimizer, so a fresh scheduler on a fresh optimizer continues the run exactly.
+The protocol and the state are PyTorch's: ``step()``, ``get_last_lr()``, ``state_dict()`` /
+``load_state_dict()``, ``last_epoch``, ``base_lrs``, ``_step_count``, the arguments as
+attributes under PyTorch's names (``T_cur`` and ``T_i`` of warm restarts kept up to date), the
+param-group keys PyTorch writes (``initial_lr``; ``max_lr``, ``min_lr``, ``max_momentum``,
+``base_momentum`` for ``OneCycleLR``; the momenta for ``CyclicLR``), the ``optimizer``
+attribute, and ``last_epoch=k`` in the constructor to resume a run after step ``k``.
+``state_dict()`` is, as in PyTorch, every attribute but the optimizer, with functions saved as
+``None`` or, for callable objects, their attributes; it passes ``torch.load(...,
+weights_only=True)``. A checkpoint crosses over: PyTorch's ``state_dict()`` loads into the
+class of the same name here, and this one's into PyTorch's, and the run goes on as the saved
+one did, even in a scheduler built with other arguments. Loading also writes the lrs of that
+step into the optimizer, so a fresh scheduler on a fresh optimizer continues the run exactly
+(PyTorch needs the optimizer's checkpoint for that).
 
-Invalid arguments raise :class:`ValueError` naming the argument and its value when the scheduler
-is built, including the cases where PyTorch only fails later with a ``ZeroDivisionError``.
+PyTorch's warnings for misuse are given where PyTorch gives them, word for word: the first
+``step()`` before any ``optimizer.step()`` (noticed by a step post-hook on the optimizer, not by
+replacing its ``step``), the deprecated ``epoch`` argument of ``step()`` (not for warm restarts,
+as in PyTorch), and ``get_lr()`` called to read the lrs.
+
+Every argument value PyTorch accepts and computes a schedule from is accepted
+(``step_size_down=0``, momenta outside [0, 1], ``gamma=0``, ...). Invalid arguments raise
+:class:`ValueError` naming the argument and its value when the scheduler is built, including the
+cases where PyTorch only fails later with a ``ZeroDivisionError``; the few values PyTorch takes
+and lrlab refuses (a negative lr, a count that is not a whole number, ...) are listed, with the
+reasons, in the book's API page.
 
 Example:
     >>> import torch

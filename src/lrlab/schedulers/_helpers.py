@@ -1,4 +1,6 @@
-"""Small helpers shared by the scheduler modules: the optimizer, its param groups, tensor lrs.
+"""Small helpers shared by the scheduler modules: the optimizer, its param groups, tensor lrs,
+functions in a state, and PyTorch's misuse warnings (word for word) with the step post-hook that
+tells when the optimizer has stepped.
 
 Private to :mod:`lrlab.schedulers` (the names are plain because the modules of the package
 share them).

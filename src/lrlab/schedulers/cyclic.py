@@ -61,17 +61,18 @@ class CyclicLR(CyclesMomentum, LRScheduler):
     Args:
         optimizer: the wrapped optimizer.
         base_lr: the bottom of the cycle, per group or for all; it replaces the groups' lrs.
-        max_lr: the top of the cycle, per group or for all, >= ``base_lr``.
+        max_lr: the top of the cycle, per group or for all (below ``base_lr``: upside down).
         step_size_up: steps from bottom to top, > 0. Default: 2000.
-        step_size_down: steps from top to bottom, > 0; ``None`` (default): ``step_size_up``.
+        step_size_down: steps from top to bottom, >= 0 (0: a sawtooth); ``None`` (default):
+            ``step_size_up``.
         mode: ``"triangular"`` (default), ``"triangular2"`` (halve the amplitude each cycle) or
             ``"exp_range"`` (scale it by ``gamma ** step``); ignored with ``scale_fn``.
-        gamma: the base of ``"exp_range"``, in (0, 1]. Default: 1.
+        gamma: the base of ``"exp_range"``, >= 0 (above 1 the cycles grow). Default: 1.
         scale_fn: a function giving the amplitude's scale, or ``None`` (default).
         scale_mode: ``"cycle"`` (default) or ``"iterations"``: what ``scale_fn`` is given.
         cycle_momentum: cycle the momentum in antiphase (default: True).
         base_momentum: the momentum at the top of the lr cycle. Default: 0.8.
-        max_momentum: the momentum at the bottom, >= ``base_momentum``. Default: 0.9.
+        max_momentum: the momentum at the bottom (any finite value, as in PyTorch). Default: 0.9.
         last_epoch: the last step done; -1 (default) starts a run.
 
     Example:
@@ -196,12 +197,14 @@ class OneCycleLR(CyclesMomentum, LRScheduler):
     Args:
         optimizer: the wrapped optimizer.
         max_lr: the peak lr, per group or for all; each group's ``initial_lr`` becomes
-            ``max_lr / div_factor``.
+            ``max_lr / div_factor`` (and, as PyTorch writes them, its ``max_lr``, ``min_lr``,
+            ``max_momentum`` and ``base_momentum`` the cycle's ends).
         total_steps: the length of the cycle; or give ``epochs`` and ``steps_per_epoch``.
         epochs: with ``steps_per_epoch``, ``total_steps = epochs * steps_per_epoch``.
         steps_per_epoch: see ``epochs``.
-        pct_start: the fraction of the cycle spent warming up, in (0, 1), with
-            ``pct_start * total_steps > 1``. Default: 0.3.
+        pct_start: the fraction of the cycle spent warming up, in [0, 1), with
+            ``pct_start * total_steps != 1`` (below 1 the warmup ends before step 0, as in
+            PyTorch). Default: 0.3.
         anneal_strategy: ``"cos"`` (default) or ``"linear"``.
         cycle_momentum: cycle the momentum in antiphase (default: True).
         base_momentum: the momentum at the peak lr. Default: 0.85.
@@ -333,6 +336,14 @@ class OneCycleLR(CyclesMomentum, LRScheduler):
         # PyTorch's state: the phases and the annealing are in it, the lrs' and momenta's ends
         # in the param groups (which the optimizer's checkpoint restores), as PyTorch reads them.
         groups = self.optimizer.param_groups
+        keys = ["initial_lr", "max_lr", "min_lr"]
+        keys += ["max_momentum", "base_momentum"] if self.cycle_momentum else []
+        for i, group in enumerate(groups):
+            if any(key not in group for key in keys):
+                raise ValueError(
+                    f"a OneCycleLR state of PyTorch's needs the optimizer's param groups to hold "
+                    f"{keys!r} (load the optimizer's state first), param_groups[{i}] lacks some"
+                )
         self.anneal_strategy = self._anneal_func_type
         self.three_phase = len(self._schedule_phases) == 3
         self.pct_start = (self._schedule_phases[0]["end_step"] + 1) / self.total_steps

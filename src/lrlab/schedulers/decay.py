@@ -185,7 +185,9 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     ``step(epoch + (i + 1) / iters)`` after the ``i``-th batch's update: PyTorch's documented
     ``epoch + i / iters`` runs one batch late), and a later ``step()`` without argument goes on
     one epoch from there (after ``step(2.5)``, ``step()`` goes to 3.5; ``last_epoch`` is the
-    floor, 3).
+    floor, 3). ``T_cur`` (the epochs since the last restart) and ``T_i`` (the current cycle's
+    length) are kept up to date, as PyTorch's; neither ``step()`` nor ``step(epoch)`` warns, as
+    in PyTorch.
 
     Args:
         optimizer: the wrapped optimizer.
