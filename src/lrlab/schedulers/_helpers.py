@@ -133,7 +133,7 @@ def function_state(value: Any) -> Any:
 
 
 def restore_function_state(value: Any, saved: Any) -> None:
-    """Give the callable objects in ``value`` the attributes saved by :func:`function_state`."""
+    """Give the callable objects in ``value`` the attributes saved by ``function_state``."""
     if isinstance(value, list):
         for fn, state in zip(value, saved or ()):
             restore_function_state(fn, state)

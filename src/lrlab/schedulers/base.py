@@ -46,7 +46,7 @@ class LRScheduler:
 
     The state is PyTorch's: ``state_dict()`` holds every attribute but the optimizer (and the
     names in ``_unsaved``); the attributes named in ``_function_keys`` hold functions, saved as
-    PyTorch saves them (:func:`function_state`). ``load_state_dict()`` puts the attributes back,
+    PyTorch saves them (``_helpers.function_state``). ``load_state_dict()`` puts the attributes back,
     calls ``_restore(state)`` (where a subclass derives what a PyTorch checkpoint lacks), and
     writes that step's lrs into the optimizer. A new subclass gets all of it for free when its
     arguments are attributes with PyTorch's names.
