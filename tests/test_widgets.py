@@ -476,6 +476,26 @@ def test_plateau_explorer_takes_a_metric_curve():
         explore(lrlab.reduce_lr_on_plateau, metrics=[1.0])
 
 
+def test_greedy_explorer_feeds_a_noisy_metric_and_the_lr_rises_and_falls():
+    ex = explore(lrlab.greedy_lr, patience=(0, 30))
+    ex.widget
+    ex.slider("patience").value = 3
+    expected = schedule_curves(lrlab.greedy_lr, np.arange(200), ex.values, n=200)
+    np.testing.assert_allclose(ex.curve("metric"), expected["metric"])
+    np.testing.assert_allclose(ex.curve(), expected["lr"])
+    lr = expected["lr"]
+    assert lr.max() > lr[0] and np.any(np.diff(lr) < 0)  # raised, then cut
+
+
+def test_multiplicative_explorer_offers_factors_of_the_step_by_how_they_read():
+    ex = explore(lrlab.multiplicative_lr)
+    (control,) = static_data(ex.to_html())["layers"][0]["controls"]
+    assert control["name"] == "lr_lambda" and control["kind"] == "dropdown"
+    assert control["labels"] == [repr(f) for f in registry.FUNCTION_CHOICES["lr_lambda"]]
+    assert control["labels"][0] == "lambda k: 0.95"  # torch's documented example
+    np.testing.assert_allclose(ex.curve(), 0.1 * 0.95 ** np.arange(200), rtol=1e-12)
+
+
 def test_compare_draws_callables_fixed_and_explorers_live():
     step = functools.partial(lrlab.step_lr, base_lr=0.1, step_size=60)
     other = explore(lrlab.exponential_lr, gamma=(0.9, 1.0))
