@@ -177,6 +177,11 @@ TORCH_CLASSES = [
     "OneCycleLR",
     "LambdaLR",
     "SequentialLR",
+    "ConstantLR",
+    "LinearLR",
+    "PolynomialLR",
+    "MultiplicativeLR",
+    "ChainedScheduler",
 ]
 
 
@@ -231,6 +236,25 @@ BAD_INPUTS = [
     (lambda: ls.OneCycleLR(sgd(), [0.1], 100), "max_lr", "[0.1]"),
     (lambda: ls.LambdaLR(sgd(), lr_lambda=3), "lr_lambda", "3"),
     (lambda: ls.LambdaLR(sgd(), lr_lambda=[abs]), "lr_lambda", "[<built-in function abs>]"),
+    (lambda: ls.ConstantLR(sgd(), factor=1.5), "factor", "1.5"),
+    (lambda: ls.ConstantLR(sgd(), factor=0.0), "factor", "0.0"),  # torch divides by it later
+    (lambda: ls.ConstantLR(sgd(), total_iters=1.5), "total_iters", "1.5"),
+    (lambda: ls.LinearLR(sgd(), start_factor=0.0), "start_factor", "0.0"),
+    (lambda: ls.LinearLR(sgd(), end_factor=1.5), "end_factor", "1.5"),
+    (lambda: ls.LinearLR(sgd(), total_iters=2.5), "total_iters", "2.5"),
+    (lambda: ls.PolynomialLR(sgd(), power=-1.0), "power", "-1.0"),
+    (lambda: ls.PolynomialLR(sgd(), total_iters=3.0), "total_iters", "3.0"),
+    (lambda: ls.MultiplicativeLR(sgd(), lr_lambda=0.9), "lr_lambda", "0.9"),
+    (lambda: ls.MultiplicativeLR(sgd(), lr_lambda=[abs]), "lr_lambda", "[<built-in function abs>]"),
+    (lambda: ls.ChainedScheduler([]), "schedulers", "[]"),
+    (lambda: ls.GreedyLR(sgd(), factor=1.0), "factor", "1.0"),
+    (lambda: ls.GreedyLR(sgd(), mode="avg"), "mode", "'avg'"),
+    (lambda: ls.GreedyLR(sgd(), window_size=0, smooth=True), "window_size", "0"),
+    (lambda: ls.GreedyLR(sgd(), factor=0.0), "factor", "0.0"),  # divides by it to raise
+    (lambda: ls.GreedyLR(sgd(), max_lr=[1.0, 2.0]), "max_lr", "[1.0, 2.0]"),
+    (lambda: ls.GreedyLR(sgd(), min_lr=-1.0), "min_lr", "-1.0"),
+    (lambda: ls.GreedyLR(sgd(), verbose=None), "verbose", "None"),
+    (lambda: ls.GreedyLR(None), "optimizer", "None"),
     (lambda: ls.get_linear_schedule_with_warmup(sgd(), -1, 100), "num_warmup_steps", "-1"),
     (lambda: ls.get_linear_schedule_with_warmup(sgd(), 0, 0), "num_training_steps", "0"),
     (lambda: ls.get_cosine_schedule_with_warmup(sgd(), 0, 10, num_cycles=0), "num_cycles", "0"),
@@ -251,6 +275,19 @@ BAD_INPUTS = [
         "min_lr_rate",
         "0.1",
     ),
+    (
+        lambda: ls.get_cosine_with_min_lr_schedule_with_warmup_lr_rate(sgd(), 0, 10),
+        "min_lr",
+        "None",
+    ),
+    (
+        lambda: ls.get_cosine_with_min_lr_schedule_with_warmup_lr_rate(
+            sgd(), 0, 10, min_lr_rate=0.1, warmup_lr_rate=-1.0
+        ),
+        "warmup_lr_rate",
+        "-1.0",
+    ),
+    (lambda: ls.get_greedy_schedule(sgd(), patience=1.5), "patience", "1.5"),
 ]
 
 
@@ -262,6 +299,19 @@ def test_bad_input_raises_value_error_naming_the_argument_and_value(build, arg, 
 
 
 def test_where_torch_divides_by_zero_later_we_raise_at_build() -> None:
+    for make_ref in [
+        lambda o: tl.ConstantLR(o, factor=0.0, total_iters=3),
+        lambda o: tl.PolynomialLR(o, total_iters=3, power=-1.0),
+    ]:
+        ref_opt = sgd()
+        ref = make_ref(ref_opt)
+        with pytest.raises(ZeroDivisionError):  # at step total_iters
+            for _ in range(3):
+                ref_opt.step(), ref.step()
+    with pytest.raises(ValueError, match="factor"):
+        ls.ConstantLR(sgd(), factor=0.0, total_iters=3)
+    with pytest.raises(ValueError, match="power"):
+        ls.PolynomialLR(sgd(), total_iters=3, power=-1.0)
     ref_opt = sgd()
     ref = tl.CosineAnnealingLR(ref_opt, T_max=0)
     ref_opt.step()

@@ -31,6 +31,7 @@ from scheduler_utils import (
     CONFIGS,
     LRS,
     MOMENTUM_KINDS,
+    Factor,
     Warmup,
     assert_close,
     assert_parity,
@@ -46,14 +47,29 @@ from scheduler_utils import (
 N = 300  # steps of a run; a OneCycleLR lasts exactly this long
 PLATEAU = "ReduceLROnPlateau"
 SEQUENTIAL = "SequentialLR"
+CHAINED = "ChainedScheduler"
+GREEDY = "GreedyLR"  # transformers' (transformers.optimization.GreedyLR)
 FACTORIES = {
     "get_linear_schedule_with_warmup": dict(num_warmup_steps=20, num_training_steps=N),
     "get_cosine_schedule_with_warmup": dict(num_warmup_steps=10, num_training_steps=N),
     "get_cosine_with_hard_restarts_schedule_with_warmup": dict(
         num_warmup_steps=5, num_training_steps=N, num_cycles=3
     ),
+    "get_cosine_with_min_lr_schedule_with_warmup": dict(
+        num_warmup_steps=15, num_training_steps=N, min_lr_rate=0.1
+    ),
+    "get_cosine_with_min_lr_schedule_with_warmup_lr_rate": dict(
+        num_warmup_steps=12, num_training_steps=N, min_lr=1e-3, warmup_lr_rate=0.05
+    ),
 }
-NAMES = [*sorted(CONFIGS), PLATEAU, SEQUENTIAL, *FACTORIES]
+NAMES = [*sorted(CONFIGS), PLATEAU, SEQUENTIAL, CHAINED, GREEDY, *FACTORIES]
+#: The metric-fed schedulers, of both libraries.
+METRIC_FED = (
+    ls.ReduceLROnPlateau,
+    tl.ReduceLROnPlateau,
+    ls.GreedyLR,
+    transformers.optimization.GreedyLR,
+)
 
 #: The keys of lrlab's state that torch's lacks (torch ignores them when it loads the state):
 #: the exact fractional epoch of warm restarts, the step sizes CyclicLR's floats come from, and
@@ -86,12 +102,40 @@ def plateau_config(r: random.Random) -> dict:
     )
 
 
+def greedy_config(r: random.Random) -> dict:
+    return dict(
+        mode=r.choice(["min", "max"]),
+        factor=r.uniform(0.5, 0.95),
+        patience=r.randint(0, 6),
+        threshold=r.choice([1e-6, 1e-4, 1e-3]),
+        threshold_mode=r.choice(["rel", "abs"]),
+        cooldown=r.randint(0, 4),
+        warmup=r.randint(0, 4),
+        min_lr=per_group(r, lambda: r.choice([1e-4, 1e-3, 0.01])),
+        max_lr=per_group(r, lambda: r.choice([0.2, 1.0])),
+        smooth=r.random() < 0.5,
+        window_size=r.randint(1, 20),
+        reset_start=r.randint(1, 40),
+    )
+
+
 def config(name: str, r: random.Random) -> dict:
     """A random configuration of ``name`` (the same draws give the same configuration)."""
     if name == "LambdaLR":  # a callable object, whose state the checkpoint carries
         return dict(lr_lambda=Warmup(r.randint(2, 60)))
+    if name == "MultiplicativeLR":  # likewise
+        return dict(lr_lambda=Factor(r.uniform(0.5, 0.99), r.randint(1, 40)))
     if name == PLATEAU:
         return plateau_config(r)
+    if name == GREEDY:
+        return greedy_config(r)
+    if name == CHAINED:
+        return dict(
+            constant=config_of("ConstantLR", r),
+            linear=config_of("LinearLR", r),
+            step=config_of("StepLR", r),
+            factor=Factor(r.uniform(0.8, 0.99), r.randint(1, 40)),
+        )
     if name == SEQUENTIAL:
         return dict(
             warmup=r.randint(2, 40),
@@ -113,6 +157,16 @@ def build(module: Any, name: str, cfg: dict, opt: torch.optim.Optimizer) -> Any:
             module.CosineAnnealingLR(opt, T_max=cfg["T_max"]),
         ]
         return module.SequentialLR(opt, children, milestones=cfg["marks"])
+    if name == CHAINED:
+        children = [
+            module.ConstantLR(opt, **cfg["constant"]),
+            module.LinearLR(opt, **cfg["linear"]),
+            module.StepLR(opt, **cfg["step"]),
+            module.MultiplicativeLR(opt, cfg["factor"]),
+        ]
+        return module.ChainedScheduler(children, optimizer=opt)
+    if name == GREEDY:
+        return (transformers.optimization if module is tl else ls).GreedyLR(opt, **cfg)
     if name in FACTORIES:
         return getattr(transformers if module is tl else ls, name)(opt, **cfg)
     return getattr(module, name)(opt, **cfg)
@@ -120,7 +174,7 @@ def build(module: Any, name: str, cfg: dict, opt: torch.optim.Optimizer) -> Any:
 
 def advance(opt: torch.optim.Optimizer, sched: Any, metric: float) -> None:
     opt.step()
-    if isinstance(sched, (ls.ReduceLROnPlateau, tl.ReduceLROnPlateau)):
+    if isinstance(sched, METRIC_FED):
         sched.step(metric)
     else:
         sched.step()
@@ -168,7 +222,7 @@ def test_state_dict_holds_torchs_keys_types_and_values(name: str) -> None:
     ours, theirs = states
     extra = EXTRA_KEYS.get(name, set())
     assert set(ours) == set(theirs) | extra, set(ours) ^ (set(theirs) | extra)
-    if name == SEQUENTIAL:
+    if name in (SEQUENTIAL, CHAINED):
         for child, ref in zip(ours["_schedulers"], theirs["_schedulers"]):
             if ref["last_epoch"] < 0:  # not started: torch's _last_lr is whatever the optimizer
                 ref = {k: v for k, v in ref.items() if k != "_last_lr"}  # held when built
@@ -215,7 +269,7 @@ def test_checkpoint_crosses_over_and_the_run_goes_on(name: str, direction: str, 
         assert_close(np.array(ours), np.array(ref), f"lr or momentum (saved at {save_at})")
 
 
-@pytest.mark.parametrize("name", [*sorted(CONFIGS), PLATEAU, SEQUENTIAL])
+@pytest.mark.parametrize("name", [*sorted(CONFIGS), PLATEAU, SEQUENTIAL, CHAINED])
 def test_lrlab_state_alone_resumes_a_fresh_optimizer_built_with_other_arguments(name) -> None:
     """lrlab's load also writes that step's lrs (and momenta) into the optimizer, so the
     scheduler's state alone continues the run (torch's needs the optimizer's state too)."""
@@ -267,6 +321,16 @@ ACCEPTED = [
     ("OneCycleLR", dict(max_lr=0.1, total_steps=50, base_momentum=0.99, max_momentum=0.9)),
     ("OneCycleLR", dict(max_lr=0.1, total_steps=50, max_momentum=1.5, base_momentum=-0.5)),
     ("OneCycleLR", dict(max_lr=0.1, total_steps=50, div_factor=0.5, final_div_factor=0.5)),
+    # a total_iters <= 0 is no ramp: torch keeps the factor of step 0 for ever
+    ("ConstantLR", dict(factor=0.3, total_iters=0)),
+    ("ConstantLR", dict(factor=0.3, total_iters=-4)),
+    ("ConstantLR", dict(factor=0.0, total_iters=-1)),  # never divided by
+    ("LinearLR", dict(start_factor=0.2, end_factor=0.9, total_iters=0)),
+    ("LinearLR", dict(start_factor=0.2, end_factor=0.9, total_iters=-3)),
+    ("PolynomialLR", dict(total_iters=-2, power=2.0)),
+    ("PolynomialLR", dict(total_iters=0, power=-1.0)),  # never raised to
+    ("PolynomialLR", dict(total_iters=10, power=0.0)),
+    ("LinearLR", dict(start_factor=1.0, end_factor=0.0, total_iters=10)),
 ]
 PLATEAU_ACCEPTED = [
     dict(factor=0.0),
@@ -298,6 +362,28 @@ def test_plateau_values_torch_accepts_are_accepted_and_give_torchs_lrs(cfg) -> N
     assert_close(np.array(rows[0]), np.array(rows[1]))
 
 
+GREEDY_ACCEPTED = [
+    dict(patience=-1),
+    dict(cooldown=-2, warmup=-1, patience=1),
+    dict(threshold=-0.1, patience=2),
+    dict(eps=-1.0, patience=1, min_lr=0.01),
+    dict(factor=-0.5, patience=1, min_lr=0.01),
+    dict(window_size=0, patience=1),  # unused without smooth
+    dict(reset_start=-3, patience=0, min_lr=0.05),
+]
+
+
+@pytest.mark.parametrize("cfg", GREEDY_ACCEPTED, ids=repr)
+def test_greedy_values_transformers_accepts_are_accepted_and_give_its_lrs(cfg) -> None:
+    metrics = plateau_metrics(random.Random(repr(cfg)), 200, "min")
+    rows = []
+    for module in (ls, tl):
+        opt = make_optimizer("sgd")
+        sched = build(module, GREEDY, cfg, opt)
+        rows.append([row(opt, sched) for m in metrics if advance(opt, sched, m) is None])
+    assert_close(np.array(rows[0]), np.array(rows[1]))
+
+
 #: Where torch computes a schedule and lrlab raises, on purpose (see book/api.md): a negative
 #: lr (torch's optimizers refuse one when they are built), a count that is not a whole number
 #: or a milestone below 0 (torch's chainable and closed forms disagree on them), a negative
@@ -325,6 +411,10 @@ DEPARTURES = [
     ("OneCycleLR", dict(max_lr=0.1, total_steps=10, final_div_factor=-2.0), "final_div_factor"),
     (PLATEAU, dict(min_lr=-1.0), "min_lr"),
     (PLATEAU, dict(patience=2.5), "patience"),
+    ("ConstantLR", dict(total_iters=2.5), "total_iters"),
+    ("LinearLR", dict(total_iters=2.5), "total_iters"),
+    ("PolynomialLR", dict(total_iters=7.5), "total_iters"),
+    ("PolynomialLR", dict(total_iters=5, power=float("nan")), "power"),
 ]
 
 
@@ -344,6 +434,8 @@ def test_where_torch_divides_by_zero_lrlab_raises_at_build() -> None:
         ("CyclicLR", dict(base_lr=0.01, max_lr=0.1, step_size_up=0, step_size_down=4)),
         ("OneCycleLR", dict(max_lr=0.1, total_steps=10, pct_start=0.1)),  # pct * total == 1
         ("StepLR", dict(step_size=0)),
+        ("ConstantLR", dict(factor=0.0, total_iters=2)),  # undoes the factor: lr / 0
+        ("PolynomialLR", dict(total_iters=2, power=-1.0)),  # 0 ** -1 at step total_iters
     ]
     for name, cfg in cases:
         opt = make_optimizer("sgd")
@@ -423,15 +515,14 @@ def right_order(opt, sched) -> None:
 
 
 def scheduler_first(opt, sched) -> None:
-    metric = (1.0,) if isinstance(sched, (ls.ReduceLROnPlateau, tl.ReduceLROnPlateau)) else ()
+    metric = (1.0,) if isinstance(sched, METRIC_FED) else ()
     sched.step(*metric)
     right_order(opt, sched)
 
 
 def with_epoch(opt, sched) -> None:
     opt.step()
-    plateau = isinstance(sched, (ls.ReduceLROnPlateau, tl.ReduceLROnPlateau))
-    sched.step(1.0, 3) if plateau else sched.step(3)
+    sched.step(1.0, 3) if isinstance(sched, METRIC_FED) else sched.step(3)
 
 
 def reading_get_lr(opt, sched) -> None:
@@ -459,10 +550,12 @@ def caught_warnings(module, name, cfg, scenario, kind="sgd") -> list[str]:
 @pytest.mark.parametrize("scenario", sorted(SCENARIOS))
 @pytest.mark.parametrize("name", NAMES)
 def test_misuse_warnings_come_exactly_where_torchs_do(name: str, scenario: str) -> None:
-    if scenario == "with_epoch" and name == SEQUENTIAL:
-        pytest.skip("SequentialLR.step() takes no epoch, in torch as here")
-    if scenario == "get_lr" and name in (PLATEAU, SEQUENTIAL):
+    if scenario == "with_epoch" and name in (SEQUENTIAL, CHAINED):
+        pytest.skip(f"{name}.step() takes no epoch, in torch as here")
+    if scenario == "get_lr" and name in (PLATEAU, SEQUENTIAL, CHAINED):
         pytest.skip("torch's get_lr() raises NotImplementedError here (see book/api.md)")
+    if scenario == "get_lr" and name == GREEDY:
+        pytest.skip("transformers' GreedyLR has no get_lr(), nor has lrlab's")
     cfg = config(name, random.Random(f"warn-{name}"))
     ours = caught_warnings(ls, name, cfg, SCENARIOS[scenario])
     theirs = caught_warnings(tl, name, cfg, SCENARIOS[scenario])

@@ -11,9 +11,12 @@ What differs is inside. A PyTorch scheduler keeps hidden state: most compute the
 one currently in the optimizer (the "chainable" form), and the constructor wraps
 ``optimizer.step``. Here every lr is a function of the step alone: the scheduler keeps the step
 (``last_epoch``), the initial lrs (``base_lrs``) and its arguments, and asks the pure schedule of
-:mod:`lrlab.schedules` for the lr, so the formula is written once. ``ReduceLROnPlateau`` is the
-exception: its lr depends on the metrics seen, and it keeps ``best``, ``num_bad_epochs`` and
-``cooldown_counter`` besides the lrs.
+:mod:`lrlab.schedules` for the lr, so the formula is written once (``MultiplicativeLR`` also
+keeps its running product, so as to compute each factor once). ``ReduceLROnPlateau`` and
+``GreedyLR`` are the exceptions: their lr depends on the metrics seen, and they keep ``best``,
+``num_bad_epochs``, their counters and the lrs. Since each scheduler writes its own lr, two of
+them stepping one optimizer do not compose (the last one to step wins); ``ChainedScheduler``
+composes those whose torch update is a factor, by multiplying their factors.
 
 The protocol and the state are PyTorch's: ``step()``, ``get_last_lr()``, ``state_dict()`` /
 ``load_state_dict()``, ``last_epoch``, ``base_lrs``, ``_step_count``, the arguments as
@@ -56,13 +59,21 @@ Example:
 from __future__ import annotations
 
 from lrlab.schedulers.base import LRScheduler
-from lrlab.schedulers.compose import LambdaLR, SequentialLR
+from lrlab.schedulers.compose import (
+    ChainedScheduler,
+    LambdaLR,
+    MultiplicativeLR,
+    SequentialLR,
+)
 from lrlab.schedulers.cyclic import CyclesMomentum, CyclicLR, OneCycleLR
 from lrlab.schedulers.decay import (
+    ConstantLR,
     CosineAnnealingLR,
     CosineAnnealingWarmRestarts,
     ExponentialLR,
+    LinearLR,
     MultiStepLR,
+    PolynomialLR,
     StepLR,
 )
 from lrlab.schedulers.factories import (
@@ -71,6 +82,8 @@ from lrlab.schedulers.factories import (
     get_cosine_schedule_with_warmup,
     get_cosine_with_hard_restarts_schedule_with_warmup,
     get_cosine_with_min_lr_schedule_with_warmup,
+    get_cosine_with_min_lr_schedule_with_warmup_lr_rate,
+    get_greedy_schedule,
     get_inverse_sqrt_schedule,
     get_linear_schedule_with_warmup,
     get_polynomial_decay_schedule_with_warmup,
@@ -78,7 +91,7 @@ from lrlab.schedulers.factories import (
     get_scheduler,
     get_wsd_schedule,
 )
-from lrlab.schedulers.plateau import ReduceLROnPlateau
+from lrlab.schedulers.plateau import GreedyLR, ReduceLROnPlateau
 
 __all__ = [
     "LRScheduler",
@@ -93,6 +106,12 @@ __all__ = [
     "OneCycleLR",
     "LambdaLR",
     "SequentialLR",
+    "ConstantLR",
+    "LinearLR",
+    "PolynomialLR",
+    "MultiplicativeLR",
+    "ChainedScheduler",
+    "GreedyLR",
     "get_linear_schedule_with_warmup",
     "get_cosine_schedule_with_warmup",
     "get_cosine_with_hard_restarts_schedule_with_warmup",
@@ -103,5 +122,7 @@ __all__ = [
     "get_wsd_schedule",
     "get_cosine_with_min_lr_schedule_with_warmup",
     "get_reduce_on_plateau_schedule",
+    "get_cosine_with_min_lr_schedule_with_warmup_lr_rate",
+    "get_greedy_schedule",
     "get_scheduler",
 ]

@@ -1,4 +1,5 @@
-"""Schedulers that decay the lr with the step: step, multi-step, exponential, cosine, SGDR.
+"""Schedulers that decay the lr with the step: step, multi-step, exponential, cosine, SGDR, and
+torch's factor schedulers (constant, linear, polynomial).
 
 Each lr is the pure schedule of :mod:`lrlab.schedules` of the same name.
 """
@@ -24,6 +25,9 @@ __all__ = [
     "ExponentialLR",
     "CosineAnnealingLR",
     "CosineAnnealingWarmRestarts",
+    "ConstantLR",
+    "LinearLR",
+    "PolynomialLR",
 ]
 
 
@@ -258,3 +262,136 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         if "_epoch" not in state:  # PyTorch's state: the epoch is the floor plus T_cur's fraction
             epoch = self.last_epoch - math.floor(self.T_cur) + self.T_cur
             self._epoch = int(epoch) if float(epoch).is_integer() else float(epoch)
+
+
+class ConstantLR(LRScheduler):
+    """Multiply each group's lr by ``factor`` for the first ``total_iters`` steps.
+
+    Equals ``torch.optim.lr_scheduler.ConstantLR``; the lr is :func:`lrlab.schedules.constant_lr`
+    ``(step, base_lr, factor, total_iters)``.
+
+    Args:
+        optimizer: the wrapped optimizer.
+        factor: the factor, in [0, 1] (0 only with ``total_iters <= 0``). Default: 1/3.
+        total_iters: the number of steps at the reduced lr, an integer (at most 0: the factor
+            for ever, as in torch). Default: 5.
+        last_epoch: the last step done; -1 (default) starts a run.
+
+    Example:
+        >>> import torch
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
+        >>> sched = ConstantLR(opt, factor=0.5, total_iters=2)
+        >>> lrs = [sched.get_last_lr()[0]]
+        >>> for _ in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(sched.get_last_lr()[0])
+        >>> lrs
+        [0.05, 0.05, 0.1, 0.1]
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        factor: float = 1.0 / 3,
+        total_iters: int = 5,
+        last_epoch: int = -1,
+    ) -> None:
+        self.factor = factor
+        self.total_iters = total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def _lrs(self, step: Any) -> list[float]:
+        return [
+            schedules.constant_lr(step, b, self.factor, self.total_iters) for b in self._bases()
+        ]
+
+
+class LinearLR(LRScheduler):
+    """Multiply each group's lr by a factor going linearly from ``start_factor`` to
+    ``end_factor`` in ``total_iters`` steps: PyTorch's warmup (then ``SequentialLR``).
+
+    Equals ``torch.optim.lr_scheduler.LinearLR``; the lr is :func:`lrlab.schedules.linear_lr`
+    ``(step, base_lr, start_factor, end_factor, total_iters)``.
+
+    Args:
+        optimizer: the wrapped optimizer.
+        start_factor: the factor at step 0, in (0, 1]. Default: 1/3.
+        end_factor: the factor from step ``total_iters`` on, in [0, 1]. Default: 1.
+        total_iters: the length of the ramp, an integer (at most 0: the start factor for ever,
+            as in torch). Default: 5.
+        last_epoch: the last step done; -1 (default) starts a run.
+
+    Example:
+        >>> import torch
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+        >>> sched = LinearLR(opt, start_factor=0.25, total_iters=3)
+        >>> lrs = [sched.get_last_lr()[0]]
+        >>> for _ in range(4):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(sched.get_last_lr()[0])
+        >>> lrs
+        [0.25, 0.5, 0.75, 1.0, 1.0]
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        start_factor: float = 1.0 / 3,
+        end_factor: float = 1.0,
+        total_iters: int = 5,
+        last_epoch: int = -1,
+    ) -> None:
+        self.start_factor = start_factor
+        self.end_factor = end_factor
+        self.total_iters = total_iters
+        super().__init__(optimizer, last_epoch)
+
+    def _lrs(self, step: Any) -> list[float]:
+        return [
+            schedules.linear_lr(step, b, self.start_factor, self.end_factor, self.total_iters)
+            for b in self._bases()
+        ]
+
+
+class PolynomialLR(LRScheduler):
+    """Decay each group's lr to 0 in ``total_iters`` steps along a polynomial of degree ``power``.
+
+    Equals ``torch.optim.lr_scheduler.PolynomialLR``; the lr is
+    :func:`lrlab.schedules.polynomial_lr` ``(step, base_lr, total_iters, power)``.
+
+    Args:
+        optimizer: the wrapped optimizer.
+        total_iters: the number of steps of the decay, an integer (at most 0: no decay, as in
+            torch). Default: 5.
+        power: the degree of the polynomial, >= 0 (any number with ``total_iters <= 0``).
+            Default: 1.
+        last_epoch: the last step done; -1 (default) starts a run.
+
+    Example:
+        >>> import torch
+        >>> opt = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+        >>> sched = PolynomialLR(opt, total_iters=4, power=2.0)
+        >>> for _ in range(2):
+        ...     opt.step()
+        ...     sched.step()
+        >>> sched.get_last_lr()
+        [0.25]
+    """
+
+    def __init__(
+        self,
+        optimizer: Optimizer,
+        total_iters: int = 5,
+        power: float = 1.0,
+        last_epoch: int = -1,
+    ) -> None:
+        self.total_iters = total_iters
+        self.power = power
+        super().__init__(optimizer, last_epoch)
+
+    def _lrs(self, step: Any) -> list[float]:
+        return [
+            schedules.polynomial_lr(step, b, self.total_iters, self.power) for b in self._bases()
+        ]
