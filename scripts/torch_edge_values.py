@@ -59,6 +59,18 @@ CASES = [
     ("ReduceLROnPlateau", dict(threshold=-0.1)),
     ("ReduceLROnPlateau", dict(eps=-1.0)),
     ("ReduceLROnPlateau", dict(min_lr=-1.0)),
+    ("ConstantLR", dict(factor=0.3, total_iters=-4)),
+    ("ConstantLR", dict(factor=0.3, total_iters=2.5)),
+    ("ConstantLR", dict(factor=0.0, total_iters=0)),
+    ("ConstantLR", dict(factor=0.0, total_iters=2)),
+    ("LinearLR", dict(start_factor=0.2, total_iters=-3)),
+    ("LinearLR", dict(start_factor=0.2, total_iters=2.5)),
+    ("LinearLR", dict(start_factor=1.0, end_factor=0.0, total_iters=10)),
+    ("PolynomialLR", dict(total_iters=-2, power=2.0)),
+    ("PolynomialLR", dict(total_iters=0, power=-1.0)),
+    ("PolynomialLR", dict(total_iters=2, power=-1.0)),
+    ("PolynomialLR", dict(total_iters=10, power=0.0)),
+    ("PolynomialLR", dict(total_iters=5, power=float("nan"))),
 ]
 
 
