@@ -189,6 +189,36 @@ def lambda_config(r: random.Random) -> dict:
     return dict(lr_lambda=[r.choice(LAMBDAS) for _ in LRS])
 
 
+def constant_config(r: random.Random) -> dict:
+    return dict(factor=r.choice([1.0, r.uniform(0.01, 1.0)]), total_iters=r.randint(1, 300))
+
+
+def linear_config(r: random.Random) -> dict:
+    return dict(
+        start_factor=r.choice([1.0, r.uniform(0.01, 1.0)]),
+        end_factor=r.choice([0.0, 1.0, r.uniform(0.0, 1.0)]),
+        total_iters=r.randint(1, 1200),
+    )
+
+
+def polynomial_config(r: random.Random) -> dict:
+    return dict(total_iters=r.randint(1, 1200), power=r.choice([1.0, 0.9, r.uniform(0.1, 4.0)]))
+
+
+MULTIPLIERS = [
+    lambda s: 0.995,
+    lambda s: 0.5 if s % 100 == 0 else 1.0,
+    lambda s: 1.0 - 1.0 / (s + 100.0),
+    lambda s: 1.002 if s < 200 else 0.99,
+]
+
+
+def multiplicative_config(r: random.Random) -> dict:
+    if r.random() < 0.5:
+        return dict(lr_lambda=r.choice(MULTIPLIERS))
+    return dict(lr_lambda=[r.choice(MULTIPLIERS) for _ in LRS])
+
+
 CONFIGS = {
     "StepLR": step_config,
     "MultiStepLR": multistep_config,
@@ -198,6 +228,10 @@ CONFIGS = {
     "CyclicLR": cyclic_config,
     "OneCycleLR": one_cycle_config,
     "LambdaLR": lambda_config,
+    "ConstantLR": constant_config,
+    "LinearLR": linear_config,
+    "PolynomialLR": polynomial_config,
+    "MultiplicativeLR": multiplicative_config,
 }
 
 
@@ -230,6 +264,18 @@ class Warmup:
 
     def __call__(self, step: int) -> float:
         return min(1.0, (step + 1) / self.steps)
+
+
+class Factor:
+    """A callable object with state for MultiplicativeLR: ``gamma`` every ``every`` steps, else
+    1 (its attributes travel in the checkpoint, as torch's state_dict keeps them)."""
+
+    def __init__(self, gamma: float, every: int) -> None:
+        self.gamma = gamma
+        self.every = every
+
+    def __call__(self, step: int) -> float:
+        return self.gamma if step % self.every == 0 else 1.0
 
 
 def through_bytes(state: dict) -> dict:

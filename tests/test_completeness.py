@@ -45,7 +45,9 @@ def test_an_explorer_builds_from_the_registry_alone(name):
 def _parity_tests() -> set[str]:
     covered = {case.split("-", 1)[0] for case in test_schedules.PARITY}
     for test_name, _ in inspect.getmembers(test_schedules, inspect.isfunction):
-        if test_name.startswith("test_") and "_matches_torch" in test_name:
+        if test_name.startswith("test_") and (
+            "_matches_torch" in test_name or "_matches_transformers" in test_name
+        ):
             covered |= {name for name in NAMES if test_name.startswith(f"test_{name}_matches")}
     return covered
 

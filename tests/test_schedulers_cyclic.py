@@ -68,7 +68,7 @@ def test_one_cycle_stepping_past_total_steps_raises_naming_the_step() -> None:
     opt = make_optimizer("sgd")
     sched = ls.OneCycleLR(opt, max_lr=1.0, total_steps=10)
     for _ in range(10):
-        sched.step()  # steps 1..10 are valid, as in torch
+        opt.step(), sched.step()  # steps 1..10 are valid, as in torch
     before = sched.get_last_lr()
     with pytest.raises(ValueError, match=r"step 11.*total_steps=10"):
         sched.step()

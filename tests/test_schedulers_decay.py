@@ -31,6 +31,15 @@ from scheduler_utils import (
         ("CosineAnnealingWarmRestarts", dict(T_0=1, T_mult=2)),
         ("CosineAnnealingWarmRestarts", dict(T_0=3, T_mult=3, eta_min=0.01)),
         ("ExponentialLR", dict(gamma=1.0)),
+        ("ConstantLR", dict(factor=0.5, total_iters=0)),  # the factor for ever, as torch
+        ("ConstantLR", dict(factor=0.0, total_iters=0)),  # 0 for ever: torch never divides
+        ("ConstantLR", dict(factor=1.0, total_iters=10)),
+        ("LinearLR", dict(start_factor=0.2, total_iters=0)),  # start_factor for ever, as torch
+        ("LinearLR", dict(start_factor=1.0, end_factor=0.0, total_iters=100)),  # to exactly 0
+        ("LinearLR", dict(start_factor=0.5, end_factor=0.5, total_iters=10)),
+        ("PolynomialLR", dict(total_iters=0, power=3.0)),  # base lr for ever, as torch
+        ("PolynomialLR", dict(total_iters=1, power=0.5)),
+        ("PolynomialLR", dict(total_iters=50, power=0.0)),  # 0 ** 0 is 1: constant
     ],
 )
 def test_edge_configs_match_torch(name: str, cfg: dict) -> None:
@@ -93,3 +102,38 @@ def test_warm_restarts_state_dict_keeps_the_fractional_epoch() -> None:
         sched.step(), fresh.step()
         assert fresh.get_last_lr() == sched.get_last_lr()
         assert fresh_opt.param_groups[0]["lr"] == opt.param_groups[0]["lr"]
+
+
+@epoch_deprecation
+@pytest.mark.parametrize(
+    "name, cfg",
+    [
+        ("ConstantLR", dict(factor=0.25, total_iters=7)),
+        ("LinearLR", dict(start_factor=0.1, end_factor=0.9, total_iters=30)),
+        ("PolynomialLR", dict(total_iters=40, power=2.0)),
+    ],
+)
+def test_factor_schedulers_step_epoch_jumps_to_torch_closed_form(name: str, cfg: dict) -> None:
+    calls = [(e,) for e in (3, 10, 5, 60, 0, 29, 30, 31)] + [()] * 5
+    assert_parity(*both(name, **cfg), step_args=calls)
+
+
+@pytest.mark.parametrize("name", ["ConstantLR", "LinearLR", "PolynomialLR"])
+def test_factor_schedulers_keep_torch_attribute_names_and_state(name: str) -> None:
+    """The constructor's arguments are public attributes under torch's names."""
+    cfg = {
+        "ConstantLR": dict(factor=0.3, total_iters=9),
+        "LinearLR": dict(start_factor=0.3, end_factor=0.8, total_iters=9),
+        "PolynomialLR": dict(total_iters=9, power=1.5),
+    }[name]
+    ours, ref = both(name, **cfg)
+    ours, ref = ours(make_optimizer("sgd")), ref(make_optimizer("sgd"))
+    for key in cfg:
+        assert getattr(ours, key) == getattr(ref, key) == cfg[key]
+    opt = make_optimizer("adam")
+    sched = ours.__class__(opt, **cfg)
+    for _ in range(4):
+        opt.step(), sched.step()
+    fresh = ours.__class__(make_optimizer("adam"), **cfg)
+    fresh.load_state_dict(through_bytes(sched.state_dict()))
+    assert fresh.get_last_lr() == sched.get_last_lr() and fresh.last_epoch == 4

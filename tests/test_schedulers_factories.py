@@ -81,6 +81,16 @@ def hf_configs(r: random.Random) -> dict[str, tuple[str, dict]]:
                 **r.choice([{"min_lr": r.uniform(0.0, 0.1)}, {"min_lr_rate": r.uniform(0.0, 1.0)}]),
             ),
         ),
+        "cosine_warmup_with_min_lr": (
+            "get_cosine_with_min_lr_schedule_with_warmup_lr_rate",
+            dict(
+                num_warmup_steps=r.choice([warmup, total + r.randint(0, 50)]),  # may outlast it
+                num_training_steps=total,
+                num_cycles=r.choice([0.5, r.uniform(0.1, 3.0)]),
+                warmup_lr_rate=r.choice([None, 0.0, r.uniform(0.0, 1.0)]),
+                **r.choice([{"min_lr": r.uniform(0.0, 0.1)}, {"min_lr_rate": r.uniform(0.0, 1.0)}]),
+            ),
+        ),
     }
 
 
@@ -124,6 +134,8 @@ GET_SCHEDULER_CASES = [
     ("inverse_sqrt", 30, None, {"timescale": 60}),
     ("warmup_stable_decay", 20, 600, {"num_decay_steps": 100}),
     ("cosine_with_min_lr", 20, 500, {"min_lr_rate": 0.1}),
+    ("cosine_warmup_with_min_lr", 20, 500, {"min_lr": 1e-3, "warmup_lr_rate": 0.1}),
+    ("cosine_warmup_with_min_lr", 0, 500, {"min_lr_rate": 0.05, "num_cycles": 1.0}),
 ]
 
 
@@ -153,8 +165,8 @@ def test_get_scheduler_accepts_transformers_scheduler_type() -> None:
 
 
 def test_get_scheduler_unknown_name_lists_the_valid_names() -> None:
-    with pytest.raises(ValueError, match="'greedy'") as info:
-        ls.get_scheduler("greedy", make_optimizer("sgd"), 5, 50)
+    with pytest.raises(ValueError, match="'bogus'") as info:
+        ls.get_scheduler("bogus", make_optimizer("sgd"), 5, 50)
     for name, *_ in GET_SCHEDULER_CASES:
         assert repr(name) in str(info.value)
 
@@ -186,6 +198,8 @@ HF_FACTORIES = [
     "get_wsd_schedule",
     "get_cosine_with_min_lr_schedule_with_warmup",
     "get_reduce_on_plateau_schedule",
+    "get_cosine_with_min_lr_schedule_with_warmup_lr_rate",
+    "get_greedy_schedule",
     "get_scheduler",
 ]
 
@@ -197,3 +211,13 @@ def parameters(fn: Callable) -> list[tuple]:
 @pytest.mark.parametrize("name", HF_FACTORIES)
 def test_factory_signature_equals_transformers(name: str) -> None:
     assert parameters(getattr(ls, name)) == parameters(getattr(hf, name))
+
+
+def test_get_scheduler_knows_every_scheduler_type_of_transformers() -> None:
+    from transformers.trainer_utils import SchedulerType
+
+    for name in SchedulerType:
+        try:  # the arguments may be missing or wrong, but the name is known
+            ls.get_scheduler(name, make_optimizer("sgd"), scheduler_specific_kwargs={"x": 1})
+        except (ValueError, TypeError) as err:
+            assert "name must be one of" not in str(err), name

@@ -421,6 +421,106 @@ def _warmup_stable_decay(rng):
     return Parity(functools.partial(schedules.warmup_stable_decay, **kw), make, n, kw["base_lr"])
 
 
+def _total_iters(rng, n):
+    """0 (torch keeps its step-0 factor for ever), short, or past the end of the run."""
+    return rng.choice([0, 1, rng.randint(2, 200), rng.randint(1, n + 200)])
+
+
+def _constant_lr(rng):
+    n = _runs(rng)
+    total_iters = _total_iters(rng, n)
+    factor = rng.choice([1.0, rng.uniform(0.0, 1.0), 0.0 if total_iters == 0 else 0.5])
+    kw = dict(base_lr=_log_uniform(rng, 1e-5, 10), factor=factor, total_iters=total_iters)
+    make = lambda o: torch_sched.ConstantLR(o, factor, total_iters)  # noqa: E731
+    return Parity(functools.partial(schedules.constant_lr, **kw), make, n, kw["base_lr"])
+
+
+def _linear_lr(rng):
+    n = _runs(rng)
+    kw = dict(
+        base_lr=_log_uniform(rng, 1e-5, 10),
+        start_factor=rng.choice([1.0, rng.uniform(1e-3, 1.0)]),
+        end_factor=rng.choice([0.0, 1.0, rng.uniform(0.0, 1.0)]),
+        total_iters=_total_iters(rng, n),
+    )
+    make = lambda o: torch_sched.LinearLR(  # noqa: E731
+        o, kw["start_factor"], kw["end_factor"], kw["total_iters"]
+    )
+    return Parity(functools.partial(schedules.linear_lr, **kw), make, n, kw["base_lr"])
+
+
+def _polynomial_lr(rng):
+    n = _runs(rng)
+    kw = dict(
+        base_lr=_log_uniform(rng, 1e-5, 10),
+        total_iters=_total_iters(rng, n),
+        power=rng.choice([1.0, 0.9, 0.0, rng.uniform(0.1, 5.0)]),
+    )
+    make = lambda o: torch_sched.PolynomialLR(o, kw["total_iters"], kw["power"])  # noqa: E731
+    return Parity(functools.partial(schedules.polynomial_lr, **kw), make, n, kw["base_lr"])
+
+
+class _Every:
+    """A factor ``gamma`` every ``every`` steps (a callable object, as torch allows)."""
+
+    def __init__(self, gamma, every):
+        self.gamma, self.every = gamma, every
+
+    def __call__(self, k):
+        return self.gamma if k % self.every == 0 else 1.0
+
+
+def _factor_of_step(rng):
+    """An lr_lambda for MultiplicativeLR: constant, periodic, varying, or a Python ``if``."""
+    gamma = rng.uniform(0.98, 1.0)
+    return rng.choice(
+        [
+            lambda k: gamma,  # exponential decay, one Python call per step
+            _Every(rng.uniform(0.1, 0.9), rng.randint(1, 300)),
+            lambda k: 1.0 - 1.0 / (k + 50.0),  # vectorised: called once on the array
+            lambda k: 1.001 if k < 100 else 0.995,  # rises, then falls
+        ]
+    )
+
+
+def _multiplicative_lr(rng):
+    lr_lambda = _factor_of_step(rng)
+    kw = dict(base_lr=_log_uniform(rng, 1e-5, 10), lr_lambda=lr_lambda)
+    make = lambda o: torch_sched.MultiplicativeLR(o, lr_lambda)  # noqa: E731
+    return Parity(
+        functools.partial(schedules.multiplicative_lr, **kw), make, _runs(rng), kw["base_lr"]
+    )
+
+
+def _cosine_warmup_with_min_lr(rng):
+    """transformers' "cosine_warmup_with_min_lr": the warmup may outlast the run (accepted)."""
+    total = rng.randint(1, 3000)
+    r = rng.random()
+    warmup = 0 if r < 0.15 else 1 if r < 0.25 else rng.randint(2, total + 50)
+    floor = rng.choice(
+        [{"min_lr_rate": rng.choice([0.0, 1.0, rng.uniform(0, 1)])}, {"min_lr": rng.uniform(0, 1)}]
+    )
+    extra = dict(
+        num_cycles=rng.choice([0.5, rng.uniform(0.1, 3.0)]),
+        warmup_lr_rate=rng.choice([None, 0.0, rng.uniform(0, 1)]),
+        **floor,
+    )
+    base_lr = _log_uniform(rng, 1e-6, 1)
+    if "min_lr" in floor:  # an lr, below base_lr
+        extra["min_lr"] = base_lr * floor["min_lr"]
+    make = lambda o: transformers.get_cosine_with_min_lr_schedule_with_warmup_lr_rate(  # noqa: E731
+        o, warmup, total, **extra
+    )
+    ours = functools.partial(
+        schedules.cosine_with_min_lr_schedule_with_warmup_lr_rate,
+        base_lr=base_lr,
+        num_warmup_steps=warmup,
+        num_training_steps=total,
+        **extra,
+    )
+    return Parity(ours, make, _past_the_end(rng, max(warmup, total)), base_lr)
+
+
 PARITY = {
     "step_lr-StepLR": _step_lr,
     "multistep_lr-MultiStepLR": _multistep_lr,
@@ -439,6 +539,11 @@ PARITY = {
     "constant_schedule_with_warmup-transformers": _constant_with_warmup,
     "inverse_sqrt_schedule-transformers": _inverse_sqrt,
     "warmup_stable_decay-transformers": _warmup_stable_decay,
+    "constant_lr-ConstantLR": _constant_lr,
+    "linear_lr-LinearLR": _linear_lr,
+    "polynomial_lr-PolynomialLR": _polynomial_lr,
+    "multiplicative_lr-MultiplicativeLR": _multiplicative_lr,
+    "cosine_with_min_lr_schedule_with_warmup_lr_rate-transformers": _cosine_warmup_with_min_lr,
 }
 
 
@@ -453,8 +558,9 @@ def test_one_call_equals_stepping_the_reference_for_random_valid_parameters(case
 
 def test_parity_table_covers_every_registered_schedule():
     covered = {name.split("-")[0] for name in PARITY}
-    # reduce_lr_on_plateau is a function of the metrics: its parity test feeds metrics below.
-    assert covered == set(schedules.SCHEDULES) - {"reduce_lr_on_plateau"}
+    # reduce_lr_on_plateau and greedy_lr are functions of the metrics: their parity tests feed
+    # metrics below.
+    assert covered == set(schedules.SCHEDULES) - {"reduce_lr_on_plateau", "greedy_lr"}
 
 
 # Fractional epochs: the SGDR loop calls scheduler.step(epoch + i / iters) once per batch.
@@ -638,6 +744,137 @@ def test_reduce_lr_on_plateau_accepts_an_array_of_metrics():
     ours = schedules.reduce_lr_on_plateau(metrics, 0.1, patience=3)
     assert isinstance(ours, np.ndarray) and ours.dtype == np.float64 and ours.shape == (500,)
     assert_matches(ours, ref, "reduce_lr_on_plateau(array)")
+
+
+# ---------------------------------------------------------------------------------------------
+# GreedyLR (transformers): fed metrics too; it also raises the lr, and resets at the floor.
+
+
+def greedy_curve(metrics, base_lr, **kwargs):
+    """transformers' lr after each ``GreedyLR.step(metric)``."""
+    scheduler = transformers.optimization.GreedyLR(_optimizer("sgd", base_lr), **kwargs)
+    out = np.empty(len(metrics))
+    for i, metric in enumerate(metrics):
+        scheduler.step(metric)
+        out[i] = scheduler.get_last_lr()[0]
+    return out
+
+
+def _greedy_config(rng):
+    base_lr = _log_uniform(rng, 1e-3, 1)
+    return (
+        dict(
+            mode=rng.choice(["min", "max"]),
+            factor=rng.uniform(0.3, 0.99),
+            patience=rng.randint(0, 15),
+            threshold=rng.choice([0.0, 1e-6, _log_uniform(rng, 1e-6, 1e-2)]),
+            threshold_mode=rng.choice(["abs", "rel"]),
+            cooldown=rng.choice([0, rng.randint(1, 10)]),
+            warmup=rng.choice([0, rng.randint(1, 10)]),
+            min_lr=rng.choice([1e-3, base_lr * rng.uniform(0.01, 0.5)]),
+            max_lr=rng.choice([1.0, base_lr * rng.uniform(1.0, 10.0)]),
+            eps=rng.choice([1e-8, base_lr * 1e-3]),
+            smooth=rng.random() < 0.4,
+            window_size=rng.randint(1, 60),
+            reset_start=rng.choice([500, rng.randint(1, 30)]),
+        ),
+        base_lr,
+    )
+
+
+@pytest.mark.parametrize(
+    "kind", ["random_walk", "plateaus", "noisy_decreasing", "noisy_increasing"]
+)
+@pytest.mark.parametrize("seed", range(12))
+def test_greedy_lr_matches_transformers_fed_the_same_metrics(seed, kind):
+    rng = random.Random(f"greedy:{kind}:{seed}")
+    kw, base_lr = _greedy_config(rng)
+    if kind == "noisy_increasing":
+        kw["mode"] = "max"
+    metrics = _metrics(rng, kind, rng.randint(300, 2000))
+    ref = greedy_curve(metrics, base_lr, **kw)
+    ours = schedules.greedy_lr(metrics, base_lr, **kw)
+    assert_matches(
+        ours,
+        ref,
+        _describe(functools.partial(schedules.greedy_lr, base_lr=base_lr, **kw)) + f" on {kind}",
+    )
+
+
+def _zigzag(n, period=60):
+    """A metric that improves for ``period`` steps, then stalls as long: rises and cuts."""
+    return [
+        1.0 - 0.01 * min(i % (2 * period), period) - 0.1 * (i // (2 * period)) for i in range(n)
+    ]
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(),
+        dict(mode="max", threshold_mode="rel", threshold=1e-3),
+        dict(threshold_mode="rel", threshold=0.0, patience=0),
+        dict(cooldown=7, warmup=4, patience=3),
+        dict(smooth=True, window_size=5, patience=2),
+        dict(smooth=True, window_size=1),
+        dict(min_lr=0.05, patience=1, reset_start=3),  # reaches the floor and resets
+        dict(max_lr=0.12, patience=1, factor=0.5, eps=0.01),  # rises skipped below eps
+        # values transformers computes a schedule from, accepted as there
+        dict(patience=-1),  # every metric changes the lr
+        dict(threshold=-1e-3, patience=2),  # a worse metric can count as better
+        dict(cooldown=-1, warmup=-2, patience=2),  # no cooldown, no warmup
+        dict(eps=-1e-8, patience=2, min_lr=0.05),  # a change of 0 at the floor is applied
+        dict(factor=-0.5, patience=2, min_lr=0.01),  # cuts go to the floor, rises never apply
+        dict(window_size=0, patience=2),  # unused without smooth
+    ],
+    ids=[
+        "defaults",
+        "max-rel",
+        "rel-patience0",
+        "cooldown-warmup",
+        "smooth",
+        "window1",
+        "reset",
+        "eps",
+        "patience-negative",
+        "threshold-negative",
+        "cooldown-warmup-negative",
+        "eps-negative",
+        "factor-negative",
+        "window0-unsmoothed",
+    ],
+)
+def test_greedy_lr_modes_smoothing_floor_reset_and_eps_match_transformers(kwargs):
+    metrics = _zigzag(1500)
+    if kwargs.get("mode") == "max":
+        metrics = [-m for m in metrics]
+    ref = greedy_curve(metrics, 0.1, **kwargs)
+    if kwargs.get("factor", 0.95) > 0:  # a negative factor only cuts, to the floor at once
+        assert len(set(ref.tolist())) > 2, "the edge case must raise and cut the lr"
+    assert_matches(
+        schedules.greedy_lr(metrics, 0.1, **kwargs),
+        ref,
+        _describe(functools.partial(schedules.greedy_lr, **kwargs)),
+    )
+
+
+def test_greedy_lr_resets_to_base_lr_after_reset_start_cuts_at_the_floor():
+    metrics = [1.0] * 40  # improves on the first metric only (on inf), then never
+    kw = dict(patience=0, factor=0.5, min_lr=0.025, reset_start=2)
+    ours = schedules.greedy_lr(metrics, 0.1, **kw)
+    assert_matches(ours, greedy_curve(metrics, 0.1, **kw), "greedy reset")
+    # raised to 0.2, cut to 0.1, 0.05, 0.025 (the floor: 1 of 2 cuts there), a 2nd cut at the
+    # floor resets to 0.1 and best to inf, so the next metric improves again: 0.2
+    assert ours[:6] == pytest.approx([0.2, 0.1, 0.05, 0.025, 0.1, 0.2], rel=1e-12)
+
+
+def test_greedy_lr_of_no_metrics_is_empty_and_keeps_its_input():
+    assert schedules.greedy_lr([], 0.1).shape == (0,)
+    metrics = np.linspace(1, 0, 50)
+    before = metrics.copy()
+    values = schedules.greedy_lr(metrics, 0.1, patience=0)
+    assert values.dtype == np.float64 and values.shape == (50,)
+    np.testing.assert_array_equal(metrics, before)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -972,6 +1209,41 @@ def test_polynomial_power_and_steps_beyond_training_match_transformers(power):
     assert np.all(ours[1000:] == pytest.approx(1e-5))
 
 
+@pytest.mark.parametrize(
+    "ours, factory, kwargs",
+    [
+        (
+            schedules.cosine_with_min_lr_schedule_with_warmup,
+            transformers.get_cosine_with_min_lr_schedule_with_warmup,
+            dict(num_warmup_steps=150, num_training_steps=100, min_lr_rate=0.2),
+        ),
+        (
+            schedules.cosine_with_min_lr_schedule_with_warmup,
+            transformers.get_cosine_with_min_lr_schedule_with_warmup,
+            dict(num_warmup_steps=101, num_training_steps=100, num_cycles=0.1, min_lr_rate=0.0),
+        ),
+        (
+            schedules.polynomial_decay_schedule_with_warmup,
+            transformers.get_polynomial_decay_schedule_with_warmup,
+            dict(num_warmup_steps=120, num_training_steps=100, lr_end=1e-4),
+        ),
+        (
+            schedules.polynomial_decay_schedule_with_warmup,
+            transformers.get_polynomial_decay_schedule_with_warmup,
+            dict(num_warmup_steps=10, num_training_steps=100, lr_end=1e-4, power=0.0),
+        ),
+    ],
+    ids=["min_lr-warmup>training", "min_lr-warmup=training+1", "poly-warmup>training", "poly-0"],
+)
+def test_transformers_values_outside_the_degenerate_cases_are_accepted_and_match(
+    ours, factory, kwargs
+):
+    """CONTRACT 2b lists a warmup longer than training as degenerate only for the linear,
+    cosine and hard-restarts warmups: the others compute what transformers computes."""
+    ref = torch_curve(lambda o: factory(o, **kwargs), 300, 0.1)
+    assert_matches(ours(np.arange(300), 0.1, **kwargs), ref, f"{ours.__name__} {kwargs}")
+
+
 @pytest.mark.parametrize("timescale", [None, 37, 5000])
 @pytest.mark.parametrize("warmup", [0, 100])
 def test_inverse_sqrt_with_and_without_timescale_matches_transformers(timescale, warmup):
@@ -980,6 +1252,184 @@ def test_inverse_sqrt_with_and_without_timescale_matches_transformers(timescale,
     )
     ours = schedules.inverse_sqrt_schedule(np.arange(3000), 0.01, warmup, timescale)
     assert_matches(ours, ref, f"inverse_sqrt warmup={warmup} timescale={timescale}")
+
+
+@pytest.mark.parametrize(
+    "ours, make",
+    [
+        (
+            functools.partial(schedules.constant_lr, factor=0.25, total_iters=0),
+            lambda o: torch_sched.ConstantLR(o, 0.25, 0),
+        ),
+        (
+            functools.partial(schedules.constant_lr, factor=0.0, total_iters=0),
+            lambda o: torch_sched.ConstantLR(o, 0.0, 0),
+        ),
+        (
+            functools.partial(schedules.linear_lr, start_factor=0.25, total_iters=0),
+            lambda o: torch_sched.LinearLR(o, 0.25, 1.0, 0),
+        ),
+        (
+            functools.partial(schedules.polynomial_lr, total_iters=0, power=-2.0),
+            lambda o: torch_sched.PolynomialLR(o, 0, -2.0),
+        ),
+        # a negative total_iters, which torch takes: as 0
+        (
+            functools.partial(schedules.constant_lr, factor=0.25, total_iters=-3),
+            lambda o: torch_sched.ConstantLR(o, 0.25, -3),
+        ),
+        (
+            functools.partial(schedules.constant_lr, factor=0.0, total_iters=-1),
+            lambda o: torch_sched.ConstantLR(o, 0.0, -1),
+        ),
+        (
+            functools.partial(schedules.linear_lr, start_factor=0.5, total_iters=-7),
+            lambda o: torch_sched.LinearLR(o, 0.5, 0.1, -7),
+        ),
+        (
+            functools.partial(schedules.polynomial_lr, total_iters=-2, power=3.0),
+            lambda o: torch_sched.PolynomialLR(o, -2, 3.0),
+        ),
+    ],
+    ids=[
+        "constant",
+        "constant-factor0",
+        "linear",
+        "polynomial-negative-power",
+        "constant-negative",
+        "constant-factor0-negative",
+        "linear-negative",
+        "polynomial-negative",
+    ],
+)
+def test_total_iters_zero_keeps_the_step_zero_factor_as_torch_does(ours, make):
+    """torch's first update of these would come at step total_iters <= 0, already done: its
+    running product keeps the factor of step 0 for ever (its closed form, used by step(epoch),
+    divides by zero there, or gives another lr for a negative total_iters)."""
+    ref = torch_curve(make, 50, 0.1)
+    assert_matches(ours(np.arange(50), 0.1), ref, _describe(ours))
+    assert np.all(ref == ref[0])
+
+
+@pytest.mark.parametrize(
+    "ours, make, end",
+    [
+        (
+            functools.partial(
+                schedules.linear_lr, start_factor=1.0, end_factor=0.0, total_iters=40
+            ),
+            lambda o: torch_sched.LinearLR(o, 1.0, 0.0, 40),
+            0.0,
+        ),
+        (
+            functools.partial(schedules.linear_lr, start_factor=0.01, total_iters=40),
+            lambda o: torch_sched.LinearLR(o, 0.01, 1.0, 40),
+            0.1,
+        ),
+        (
+            functools.partial(schedules.constant_lr, factor=0.1, total_iters=40),
+            lambda o: torch_sched.ConstantLR(o, 0.1, 40),
+            0.1,
+        ),
+        (
+            functools.partial(schedules.polynomial_lr, total_iters=40, power=0.9),
+            lambda o: torch_sched.PolynomialLR(o, 40, 0.9),
+            0.0,
+        ),
+        (
+            functools.partial(schedules.polynomial_lr, total_iters=40, power=0.0),
+            lambda o: torch_sched.PolynomialLR(o, 40, 0.0),
+            0.1,  # torch's 0.0 ** 0 is 1: the lr never moves
+        ),
+    ],
+    ids=["linear-decay-to-0", "linear-warmup", "constant", "poly-0.9", "poly-power-0"],
+)
+def test_factor_schedules_at_total_iters_and_past_it_match_torch(ours, make, end):
+    ref = torch_curve(make, 100, 0.1)
+    values = ours(np.arange(100), 0.1)
+    assert_matches(values, ref, _describe(ours))
+    assert np.all(np.abs(values[40:] - end) <= 1e-15)
+
+
+def test_linear_lr_warmup_then_cosine_matches_torch_sequentiallr():
+    """PyTorch's own warmup: LinearLR, then CosineAnnealingLR at the milestone."""
+
+    def make(o):
+        warmup = torch_sched.LinearLR(o, start_factor=0.01, total_iters=50)
+        cosine = torch_sched.CosineAnnealingLR(o, T_max=950, eta_min=1e-5)
+        return torch_sched.SequentialLR(o, [warmup, cosine], milestones=[50])
+
+    schedule = schedules.sequential(
+        [
+            functools.partial(schedules.linear_lr, base_lr=0.1, start_factor=0.01, total_iters=50),
+            functools.partial(schedules.cosine_annealing_lr, base_lr=0.1, T_max=950, eta_min=1e-5),
+        ],
+        [50],
+    )
+    assert_matches(schedule(np.arange(1200)), torch_curve(make, 1200, 0.1), "LinearLR + cosine")
+
+
+def test_multiplicative_lr_calls_a_python_if_lambda_once_per_step_like_torch():
+    calls = []
+
+    def factor(k):
+        calls.append(k)
+        return 0.5 if k in (30, 60) else 1.0
+
+    ours = schedules.multiplicative_lr(np.arange(100), 0.1, factor)
+    tried, *each = calls  # one call on the array of steps, which fails on the `in` ...
+    assert isinstance(tried, np.ndarray) and each == list(range(1, 100))  # ... then 1..99, once
+    assert_matches(ours, torch_curve(lambda o: torch_sched.MultiplicativeLR(o, factor), 100), "if")
+    assert ours[[29, 30, 60, 99]] == pytest.approx([0.1, 0.05, 0.025, 0.025], rel=1e-15)
+
+
+def test_multiplicative_lr_of_a_fractional_step_is_the_lr_of_its_whole_step():
+    values = schedules.multiplicative_lr(np.array([0.5, 1.0, 2.75]), 1.0, lambda k: 0.5)
+    assert values == pytest.approx([1.0, 0.5, 0.25], rel=1e-15)
+
+
+@pytest.mark.parametrize(
+    "warmup, total, extra",
+    [
+        (0, 100, dict(min_lr_rate=0.1)),
+        (1, 100, dict(min_lr_rate=0.1, warmup_lr_rate=0.3)),  # max(1, W - 1) in the warmup
+        (10, 100, dict(min_lr=0.01, warmup_lr_rate=0.0)),
+        (150, 100, dict(min_lr_rate=0.2)),  # a warmup longer than the run: transformers runs it
+        (100, 100, dict(min_lr_rate=0.0, num_cycles=1.0)),
+        (5, 1, dict(min_lr_rate=1.0)),
+        # values transformers computes a schedule from, accepted as there
+        (10, 100, dict(min_lr_rate=0.1, num_cycles=-1.5)),  # the cosine is even
+        (10, 100, dict(min_lr_rate=-0.5)),  # clipped at 0 near the end
+        (0, 0, dict(min_lr_rate=0.1)),  # no training steps: max(1, T - W)
+        (7, 0, dict(min_lr_rate=0.1, warmup_lr_rate=0.2)),
+    ],
+    ids=[
+        "no-warmup",
+        "warmup-1",
+        "min_lr",
+        "warmup>training",
+        "warmup=training",
+        "rate-1",
+        "cycles-negative",
+        "rate-negative",
+        "training-0",
+        "training-0-warmup",
+    ],
+)
+def test_cosine_warmup_with_min_lr_edges_match_transformers(warmup, total, extra):
+    n = max(warmup, total) + 100
+    ref = torch_curve(
+        lambda o: transformers.get_cosine_with_min_lr_schedule_with_warmup_lr_rate(
+            o, warmup, total, **extra
+        ),
+        n,
+        0.1,
+    )
+    ours = schedules.cosine_with_min_lr_schedule_with_warmup_lr_rate(
+        np.arange(n), 0.1, warmup, total, **extra
+    )
+    assert_matches(ours, ref, f"warmup={warmup}, total={total}, {extra}")
+    assert ours[0] > 0 or extra.get("warmup_lr_rate") == 0.0  # no step at lr 0 by default
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1049,6 +1499,17 @@ PROPERTY_CASES = [
         anneal_strategy="linear",
     ),
     _case(schedules.one_cycle_momentum, total_steps=_DOMAIN),
+    _case(schedules.constant_lr, base_lr=0.1, factor=0.25, total_iters=300),
+    _case(schedules.linear_lr, base_lr=0.1, start_factor=0.1, total_iters=300),
+    _case(schedules.linear_lr, "linear_lr_decay", base_lr=0.1, start_factor=1.0, end_factor=0.05),
+    _case(schedules.polynomial_lr, base_lr=0.1, total_iters=700, power=0.9),
+    _case(schedules.multiplicative_lr, base_lr=0.1, lr_lambda=lambda k: 1.0 - 1.0 / (k + 200.0)),
+    _case(
+        schedules.cosine_with_min_lr_schedule_with_warmup_lr_rate,
+        **_WARMUP,
+        min_lr_rate=0.1,
+        warmup_lr_rate=0.05,
+    ),
     _case(schedules.lambda_lr, base_lr=0.1, lr_lambda=lambda t: 0.99**t),
     _case(schedules.lambda_lr, "lambda_lr_python_if", base_lr=0.1, lr_lambda=_lambda_with_branch),
     pytest.param(_SEQUENTIAL, id="sequential"),
@@ -1058,7 +1519,7 @@ PROPERTY_CASES = [
 def test_property_table_covers_every_registered_schedule():
     cases = [case.values[0] for case in PROPERTY_CASES]
     covered = {c.func.__name__ for c in cases if isinstance(c, functools.partial)}
-    step_schedules = set(schedules.SCHEDULES) - {"reduce_lr_on_plateau"}  # a function of metrics
+    step_schedules = set(schedules.SCHEDULES) - {"reduce_lr_on_plateau", "greedy_lr"}  # metrics
     assert step_schedules <= covered, f"no property case for {sorted(step_schedules - covered)}"
 
 
@@ -1218,6 +1679,13 @@ _VALID = {
     ),
     schedules.one_cycle_lr: dict(max_lr=0.1, total_steps=100),
     schedules.one_cycle_momentum: dict(total_steps=100),
+    schedules.constant_lr: dict(base_lr=0.1, factor=0.5, total_iters=5),
+    schedules.linear_lr: dict(base_lr=0.1, start_factor=0.5, end_factor=1.0, total_iters=5),
+    schedules.polynomial_lr: dict(base_lr=0.1, total_iters=5, power=1.0),
+    schedules.multiplicative_lr: dict(base_lr=0.1, lr_lambda=lambda k: 0.9),
+    schedules.cosine_with_min_lr_schedule_with_warmup_lr_rate: dict(
+        base_lr=0.1, num_warmup_steps=10, num_training_steps=100, min_lr_rate=0.1
+    ),
 }
 
 
@@ -1238,12 +1706,9 @@ INVALID_ARGUMENTS = [
     _invalid(schedules.step_lr, "step_size", 0),
     _invalid(schedules.step_lr, "step_size", -3),
     _invalid(schedules.step_lr, "step_size", 2.5),
-    _invalid(schedules.step_lr, "gamma", 0.0),
     _invalid(schedules.step_lr, "gamma", -0.5),
-    _invalid(schedules.multistep_lr, "gamma", 0.0),
     _invalid(schedules.multistep_lr, "milestones", [30, -1]),
     _invalid(schedules.multistep_lr, "milestones", [30, 2.5]),
-    _invalid(schedules.exponential_lr, "gamma", 0.0),
     _invalid(schedules.exponential_lr, "gamma", -1.0),
     # cosine and warm restarts
     _invalid(schedules.cosine_annealing_lr, "T_max", 0),
@@ -1264,16 +1729,15 @@ INVALID_ARGUMENTS = [
     _invalid(schedules.cosine_schedule_with_warmup, "num_cycles", 0.0),
     _invalid(schedules.cosine_with_hard_restarts_schedule_with_warmup, "num_warmup_steps", 150),
     _invalid(schedules.cosine_with_hard_restarts_schedule_with_warmup, "num_cycles", -1),
-    _invalid(schedules.cosine_with_min_lr_schedule_with_warmup, "num_warmup_steps", 150),
+    _invalid(schedules.cosine_with_min_lr_schedule_with_warmup, "num_warmup_steps", -1),
     _invalid(schedules.cosine_with_min_lr_schedule_with_warmup, "min_lr_rate", 1.5),
     _invalid(
         schedules.polynomial_decay_schedule_with_warmup, "num_warmup_steps", 100
     ),  # == training
-    _invalid(schedules.polynomial_decay_schedule_with_warmup, "num_warmup_steps", 120),
     _invalid(schedules.polynomial_decay_schedule_with_warmup, "lr_end", 0.1),  # == base_lr
     _invalid(schedules.polynomial_decay_schedule_with_warmup, "lr_end", 0.5),
     _invalid(schedules.polynomial_decay_schedule_with_warmup, "lr_end", -1e-3),
-    _invalid(schedules.polynomial_decay_schedule_with_warmup, "power", 0.0),
+    _invalid(schedules.polynomial_decay_schedule_with_warmup, "power", -1.0),  # 0 ** -1 at T
     _invalid(schedules.constant_schedule_with_warmup, "num_warmup_steps", -1),
     _invalid(schedules.inverse_sqrt_schedule, "num_warmup_steps", -1),
     _invalid(schedules.inverse_sqrt_schedule, "timescale", 0),
@@ -1289,20 +1753,17 @@ INVALID_ARGUMENTS = [
     _invalid(schedules.cyclic_lr, "mode", "triangle"),
     _invalid(schedules.cyclic_lr, "step_size_up", 0),
     _invalid(schedules.cyclic_lr, "step_size_down", -5),
-    _invalid(schedules.cyclic_lr, "gamma", 0.0),
-    _invalid(schedules.cyclic_lr, "gamma", 1.5),
-    _invalid(schedules.cyclic_lr, "max_lr", 0.001),  # below base_lr
+    _invalid(schedules.cyclic_lr, "gamma", -0.5, mode="exp_range"),  # negative lrs
+    _invalid(schedules.cyclic_lr, "gamma", NAN),
     _invalid(schedules.cyclic_momentum, "mode", "exp"),
-    _invalid(schedules.cyclic_momentum, "base_momentum", 0.95),  # above max_momentum
-    _invalid(schedules.cyclic_momentum, "max_momentum", 1.5),
+    _invalid(schedules.cyclic_momentum, "max_momentum", float("inf")),
     # one-cycle
     *[
         _invalid(fn, "pct_start", p)
         for fn in (schedules.one_cycle_lr, schedules.one_cycle_momentum)
-        for p in (0.0, 1.0, 1.5, -0.1)
+        for p in (1.0, 1.5, -0.1)
     ],
     _invalid(schedules.one_cycle_lr, "pct_start", 0.01),  # pct_start * total_steps == 1
-    _invalid(schedules.one_cycle_lr, "pct_start", 0.005),  # < 1
     _invalid(
         schedules.one_cycle_lr, "pct_start", 0.6, three_phase=True
     ),  # phase 2 would end after the last step
@@ -1313,7 +1774,37 @@ INVALID_ARGUMENTS = [
     _invalid(schedules.one_cycle_lr, "total_steps", 10.5),
     _invalid(schedules.one_cycle_lr, "div_factor", 0.0),
     _invalid(schedules.one_cycle_lr, "final_div_factor", -1.0),
-    _invalid(schedules.one_cycle_momentum, "base_momentum", -0.1),
+    _invalid(schedules.one_cycle_momentum, "base_momentum", NAN),
+    # torch's factor schedules: torch raises for the factors, divides by zero for the rest
+    _invalid(schedules.constant_lr, "factor", 1.5),
+    _invalid(schedules.constant_lr, "factor", -0.1),
+    _invalid(schedules.constant_lr, "factor", 0.0),  # torch divides by it at step total_iters
+    _invalid(schedules.constant_lr, "total_iters", 2.5),
+    _invalid(schedules.linear_lr, "start_factor", 0.0),
+    _invalid(schedules.linear_lr, "start_factor", 1.5),
+    _invalid(schedules.linear_lr, "end_factor", -0.5),
+    _invalid(schedules.linear_lr, "end_factor", 1.01),
+    _invalid(schedules.linear_lr, "total_iters", 2.5),
+    _invalid(schedules.polynomial_lr, "total_iters", 2.0),
+    _invalid(schedules.polynomial_lr, "power", -1.0),  # 0 ** -1 at step total_iters
+    _invalid(schedules.polynomial_lr, "power", NAN),
+    _invalid(schedules.multiplicative_lr, "lr_lambda", 0.9),
+    # transformers' cosine warmup with a floor
+    _invalid(schedules.cosine_with_min_lr_schedule_with_warmup_lr_rate, "num_warmup_steps", -1),
+    _invalid(schedules.cosine_with_min_lr_schedule_with_warmup_lr_rate, "num_training_steps", -1),
+    _invalid(schedules.cosine_with_min_lr_schedule_with_warmup_lr_rate, "num_cycles", NAN),
+    _invalid(schedules.cosine_with_min_lr_schedule_with_warmup_lr_rate, "min_lr_rate", NAN),
+    _invalid(schedules.cosine_with_min_lr_schedule_with_warmup_lr_rate, "min_lr_rate", None),
+    _invalid(
+        schedules.cosine_with_min_lr_schedule_with_warmup_lr_rate, "min_lr", 0.01
+    ),  # both given
+    _invalid(
+        schedules.cosine_with_min_lr_schedule_with_warmup_lr_rate,
+        "min_lr",
+        -0.01,
+        min_lr_rate=None,
+    ),
+    _invalid(schedules.cosine_with_min_lr_schedule_with_warmup_lr_rate, "warmup_lr_rate", -0.1),
 ]
 
 
@@ -1368,14 +1859,10 @@ def test_one_cycle_step_past_total_steps_raises_value_error(fn, step):
         (dict(threshold_mode="pct"), "threshold_mode", "pct"),
         (dict(factor=1.0), "factor", 1.0),
         (dict(factor=1.5), "factor", 1.5),
-        (dict(factor=0.0), "factor", 0.0),
-        (dict(patience=-1), "patience", -1),
         (dict(patience=2.5), "patience", 2.5),
-        (dict(threshold=-1e-3), "threshold", -1e-3),
-        (dict(threshold=1.0, threshold_mode="rel"), "threshold", 1.0),
-        (dict(cooldown=-1), "cooldown", -1),
+        (dict(threshold=NAN), "threshold", NAN),
+        (dict(cooldown=0.5), "cooldown", 0.5),
         (dict(min_lr=-0.1), "min_lr", -0.1),
-        (dict(eps=-1e-8), "eps", -1e-8),
     ],
     ids=lambda v: repr(v) if not isinstance(v, dict) else None,
 )
@@ -1386,11 +1873,40 @@ def test_reduce_lr_on_plateau_invalid_argument_raises_value_error(kwargs, name, 
 
 
 @pytest.mark.parametrize(
+    "kwargs, name, value",
+    [
+        (dict(mode="average"), "mode", "average"),
+        (dict(threshold_mode="pct"), "threshold_mode", "pct"),
+        (dict(factor=1.0), "factor", 1.0),  # transformers raises
+        (dict(factor=0.0), "factor", 0.0),  # it would divide by zero when raising the lr
+        (dict(factor=NAN), "factor", NAN),
+        (dict(patience=2.5), "patience", 2.5),
+        (dict(warmup=1.5), "warmup", 1.5),
+        (dict(min_lr=-0.1), "min_lr", -0.1),
+        (dict(max_lr=NAN), "max_lr", NAN),
+        (dict(eps=float("inf")), "eps", float("inf")),
+        (dict(smooth=1), "smooth", 1),
+        # the rolling mean of an emptied window divides by zero
+        (dict(window_size=0, smooth=True), "window_size", 0),
+        (dict(window_size=-3, smooth=True), "window_size", -3),
+        (dict(reset_start=2.5), "reset_start", 2.5),
+    ],
+    ids=lambda v: repr(v) if not isinstance(v, dict) else None,
+)
+def test_greedy_lr_invalid_argument_raises_value_error(kwargs, name, value):
+    with pytest.raises(ValueError) as info:
+        schedules.greedy_lr([1.0, 0.9, 0.9], 0.1, **kwargs)
+    _assert_names(str(info.value), name, value)
+
+
+@pytest.mark.parametrize(
     "metrics", [[[1.0, 2.0]], ["a", "b"], 3.0], ids=["2-D", "strings", "scalar"]
 )
 def test_reduce_lr_on_plateau_rejects_metrics_that_are_not_a_1d_sequence_of_numbers(metrics):
     with pytest.raises(ValueError, match="metrics"):
         schedules.reduce_lr_on_plateau(metrics, 0.1)
+    with pytest.raises(ValueError, match="metrics"):
+        schedules.greedy_lr(metrics, 0.1)
 
 
 _PIECE = functools.partial(schedules.exponential_lr, base_lr=0.1, gamma=0.9)

@@ -48,13 +48,26 @@ VALID = {
     "cyclic_momentum": dict(step_size_up=20),
     "one_cycle_lr": dict(max_lr=0.1, total_steps=100),
     "one_cycle_momentum": dict(total_steps=100),
+    "constant_lr": dict(base_lr=0.1),
+    "linear_lr": dict(base_lr=0.1),
+    "polynomial_lr": dict(base_lr=0.1),
+    "multiplicative_lr": dict(base_lr=0.1, lr_lambda=registry.StepFactor(0.95)),
+    "greedy_lr": dict(base_lr=0.1),
+    "cosine_with_min_lr_schedule_with_warmup_lr_rate": dict(
+        base_lr=0.1, num_warmup_steps=10, num_training_steps=100, min_lr=0.01
+    ),
 }
 
 
 def _call(name: str, **kwargs):
     """The schedule ``name`` at its valid arguments but ``kwargs``, on a few steps or metrics."""
-    first = [1.0, 0.9, 0.9, 0.9] if name == "reduce_lr_on_plateau" else np.arange(50)
+    fed_metrics = next(iter(_parameters_all(name))) == registry.METRIC_INPUT
+    first = [1.0, 0.9, 0.9, 0.9] if fed_metrics else np.arange(50)
     return registry.SCHEDULES[name](first, **{**VALID[name], **kwargs})
+
+
+def _parameters_all(name: str) -> dict[str, inspect.Parameter]:
+    return dict(inspect.signature(registry.SCHEDULES[name]).parameters)
 
 
 def _parameters(name: str) -> dict[str, inspect.Parameter]:
@@ -167,9 +180,21 @@ def test_every_listed_name_is_a_parameter_of_a_registered_schedule(which):
         assert _having(parameter), f"{which}: no registered schedule has {parameter!r}"
 
 
-def test_metric_input_is_the_first_parameter_of_the_schedule_fed_metrics():
-    signature = inspect.signature(schedules.reduce_lr_on_plateau)
-    assert next(iter(signature.parameters)) == registry.METRIC_INPUT
+def test_metric_input_is_the_first_parameter_of_the_schedules_fed_metrics():
+    for fn in (schedules.reduce_lr_on_plateau, schedules.greedy_lr):
+        assert next(iter(inspect.signature(fn).parameters)) == registry.METRIC_INPUT
+
+
+@pytest.mark.parametrize("parameter", list(registry.FUNCTION_CHOICES))
+def test_function_choices_are_valid_arguments_that_read_as_the_lambda_they_stand_for(parameter):
+    assert _having(parameter)
+    for name in _having(parameter):
+        assert _parameters(name)[parameter].default is inspect.Parameter.empty
+        for fn in registry.FUNCTION_CHOICES[parameter]:
+            assert np.all(np.isfinite(_call(name, **{parameter: fn})))
+            as_written = eval(repr(fn))  # the lambda it reads as computes the same factors
+            steps = np.arange(1, 100)
+            np.testing.assert_array_equal(fn(steps), [as_written(int(k)) for k in steps])
 
 
 @pytest.mark.parametrize("parameter", list(registry.STEP_COUNTS))
@@ -178,9 +203,13 @@ def test_step_counts_start_at_their_least_valid_value(parameter):
     assert isinstance(initial(200), int) and lo <= initial(200) <= 200
     for name in _having(parameter):
         extra = {"num_warmup_steps": 0} if parameter == "num_training_steps" else {}
-        _call(name, **{**extra, parameter: lo})
-        with pytest.raises(ValueError, match=parameter):
-            _call(name, **{**extra, parameter: lo - 1})
+        at_least = _call(name, **{**extra, parameter: lo})
+        try:
+            below = _call(name, **{**extra, parameter: lo - 1})
+        except ValueError as error:
+            assert parameter in str(error)
+        else:  # accepted as torch / transformers accept it: then it is the same schedule
+            np.testing.assert_array_equal(below, at_least, err_msg=f"{name}({parameter}={lo - 1})")
 
 
 @pytest.mark.parametrize("parameter", list(registry.RANGES))
@@ -188,6 +217,8 @@ def test_ranges_hold_the_default_and_their_ends_are_valid(parameter):
     lo, hi = registry.RANGES[parameter]
     for name in _having(parameter):
         default = _parameters(name)[parameter].default
+        if default is None:  # the explorers fix a None default (min_lr_rate, given min_lr)
+            continue
         assert lo <= default <= hi, f"{name}({parameter}={default})"
         for value in (lo, hi):
             _call(name, **{parameter: value})
@@ -202,11 +233,13 @@ def test_dropdowns_hold_the_default_and_every_option_is_valid(parameter):
 
 
 @pytest.mark.parametrize("parameter", registry.EPOCH_COUNTS)
-def test_epoch_counts_are_whole_numbers_from_zero(parameter):
+def test_epoch_counts_are_whole_numbers(parameter):
+    # Below zero is accepted, as PyTorch computes a schedule from it (patience=-1 reduces at
+    # every metric); the explorers' sliders start at 0.
     for name in _having(parameter):
         _call(name, **{parameter: 0})
         with pytest.raises(ValueError, match=parameter):
-            _call(name, **{parameter: -1})
+            _call(name, **{parameter: 0.5})
 
 
 @pytest.mark.parametrize("parameter", registry.LR_FLOORS)

@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 import lrlab
+from lrlab.schedules import registry
 from lrlab.widgets import Explorer, explore
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
@@ -70,7 +71,7 @@ def schedule_curves(fn, x, params: dict, n: int | None = None) -> dict:
     """What the schedule itself gives: lr, and the momentum or the metric fed to it."""
     names = list(inspect.signature(fn).parameters)[1:]
     kwargs = {k: v for k, v in params.items() if k in names}
-    if fn is lrlab.reduce_lr_on_plateau:
+    if names and list(inspect.signature(fn).parameters)[0] == "metrics":
         t = np.arange(n, dtype=float)
         metric = (
             0.3
@@ -105,6 +106,10 @@ def test_every_grid_curve_equals_the_schedule(name):
         for control, k in zip(layer["controls"], map(int, key.split(","))):
             value = control["values"][k]
             params[control["name"]] = tuple(value) if isinstance(value, list) else value
+            if control["name"] in registry.FUNCTION_CHOICES:  # the page shows how it reads
+                (params[control["name"]],) = [
+                    f for f in registry.FUNCTION_CHOICES[control["name"]] if repr(f) == value
+                ]
         try:
             expected = schedule_curves(fn, x, params, n=200)
         except ValueError as err:
@@ -293,7 +298,6 @@ def test_given_controls_by_type():
 
 def test_default_controls_read_the_schedules_registry(monkeypatch):
     """The ranges, choices and momentum partners are the registry's, imported, not copied."""
-    from lrlab.schedules import registry
 
     monkeypatch.setitem(registry.RANGES, "power", (1.0, 2.0))
     monkeypatch.setattr(registry, "LR_FLOOR_RANGE", (0.0, 0.02))
@@ -470,6 +474,26 @@ def test_plateau_explorer_takes_a_metric_curve():
     np.testing.assert_allclose(ex.curve(), lrlab.reduce_lr_on_plateau(metrics, 0.1))
     with pytest.raises(ValueError, match="metrics must be a 1-d sequence"):
         explore(lrlab.reduce_lr_on_plateau, metrics=[1.0])
+
+
+def test_greedy_explorer_feeds_a_noisy_metric_and_the_lr_rises_and_falls():
+    ex = explore(lrlab.greedy_lr, patience=(0, 30))
+    ex.widget
+    ex.slider("patience").value = 3
+    expected = schedule_curves(lrlab.greedy_lr, np.arange(200), ex.values, n=200)
+    np.testing.assert_allclose(ex.curve("metric"), expected["metric"])
+    np.testing.assert_allclose(ex.curve(), expected["lr"])
+    lr = expected["lr"]
+    assert lr.max() > lr[0] and np.any(np.diff(lr) < 0)  # raised, then cut
+
+
+def test_multiplicative_explorer_offers_factors_of_the_step_by_how_they_read():
+    ex = explore(lrlab.multiplicative_lr)
+    (control,) = static_data(ex.to_html())["layers"][0]["controls"]
+    assert control["name"] == "lr_lambda" and control["kind"] == "dropdown"
+    assert control["labels"] == [repr(f) for f in registry.FUNCTION_CHOICES["lr_lambda"]]
+    assert control["labels"][0] == "lambda k: 0.95"  # torch's documented example
+    np.testing.assert_allclose(ex.curve(), 0.1 * 0.95 ** np.arange(200), rtol=1e-12)
 
 
 def test_compare_draws_callables_fixed_and_explorers_live():

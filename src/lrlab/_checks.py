@@ -84,12 +84,6 @@ def check_lr(name: str, value: Any) -> float:
 
 
 def check_momentum_pair(base_momentum: Any, max_momentum: Any) -> tuple[float, float]:
-    """Two momenta with ``0 <= base_momentum <= max_momentum <= 1``."""
-    base = check_real("base_momentum", base_momentum, low=0.0, high=1.0)
-    top = check_real("max_momentum", max_momentum, low=0.0, high=1.0)
-    if base > top:
-        raise ValueError(
-            f"base_momentum must be <= max_momentum, got base_momentum={base!r}, "
-            f"max_momentum={top!r}"
-        )
-    return base, top
+    """Two momenta: finite numbers, in any order and outside [0, 1] too (as PyTorch's cyclic
+    schedulers take them, and its own tests use them)."""
+    return check_real("base_momentum", base_momentum), check_real("max_momentum", max_momentum)

@@ -7,7 +7,6 @@ momentum :func:`lrlab.schedules.cyclic_momentum` / :func:`lrlab.schedules.one_cy
 from __future__ import annotations
 
 import math
-import types
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -41,6 +40,14 @@ class CyclesMomentum:
         self.base_momentums = per_group("base_momentum", base_momentum, optimizer)
         self.max_momentums = per_group("max_momentum", max_momentum, optimizer)
 
+    def write_momentum_keys(self) -> None:
+        """Write each group's ``max_momentum`` and ``base_momentum``, as PyTorch does."""
+        if self.cycle_momentum:
+            for group, top, bottom in zip(
+                self.optimizer.param_groups, self.max_momentums, self.base_momentums
+            ):
+                group["max_momentum"], group["base_momentum"] = top, bottom
+
 
 class CyclicLR(CyclesMomentum, LRScheduler):
     """Cycle each group's lr between ``base_lr`` and ``max_lr`` along a triangle (CLR).
@@ -54,17 +61,18 @@ class CyclicLR(CyclesMomentum, LRScheduler):
     Args:
         optimizer: the wrapped optimizer.
         base_lr: the bottom of the cycle, per group or for all; it replaces the groups' lrs.
-        max_lr: the top of the cycle, per group or for all, >= ``base_lr``.
+        max_lr: the top of the cycle, per group or for all (below ``base_lr``: upside down).
         step_size_up: steps from bottom to top, > 0. Default: 2000.
-        step_size_down: steps from top to bottom, > 0; ``None`` (default): ``step_size_up``.
+        step_size_down: steps from top to bottom, >= 0 (0: a sawtooth); ``None`` (default):
+            ``step_size_up``.
         mode: ``"triangular"`` (default), ``"triangular2"`` (halve the amplitude each cycle) or
             ``"exp_range"`` (scale it by ``gamma ** step``); ignored with ``scale_fn``.
-        gamma: the base of ``"exp_range"``, in (0, 1]. Default: 1.
+        gamma: the base of ``"exp_range"``, >= 0 (above 1 the cycles grow). Default: 1.
         scale_fn: a function giving the amplitude's scale, or ``None`` (default).
         scale_mode: ``"cycle"`` (default) or ``"iterations"``: what ``scale_fn`` is given.
         cycle_momentum: cycle the momentum in antiphase (default: True).
         base_momentum: the momentum at the top of the lr cycle. Default: 0.8.
-        max_momentum: the momentum at the bottom, >= ``base_momentum``. Default: 0.9.
+        max_momentum: the momentum at the bottom (any finite value, as in PyTorch). Default: 0.9.
         last_epoch: the last step done; -1 (default) starts a run.
 
     Example:
@@ -111,9 +119,25 @@ class CyclicLR(CyclesMomentum, LRScheduler):
                 schedules.cyclic_lr(0, scalar(b), scalar(m), step_size_up, step_size_down)
             for b, m in zip(*self._momentum_bounds()):
                 schedules.cyclic_momentum(0, step_size_up, step_size_down, "triangular", 1.0, b, m)
+        shape = "triangular" if scale_fn is not None else mode
+        schedules.cyclic_shape(0, step_size_up, step_size_down, shape, gamma)  # valid sizes
+        # PyTorch's form of the two half-cycles (its state holds these, not the step sizes).
+        down = step_size_up if step_size_down is None else step_size_down
+        self.total_size = float(step_size_up) + float(down)
+        self.step_ratio = float(step_size_up) / self.total_size
         super().__init__(
             optimizer, last_epoch, initial_lrs=base_lrs, base_lrs=base_lrs, lr_name="base_lr"
         )
+
+    _function_keys = ("_scale_fn_custom",)
+
+    def _write_group_keys(self) -> None:
+        self.write_momentum_keys()
+
+    def _restore(self, state: dict[str, Any]) -> None:
+        if "step_size_up" not in state:  # PyTorch's state: the step sizes from its two floats
+            self.step_size_up = self.total_size * self.step_ratio
+            self.step_size_down = self.total_size - self.step_size_up
 
     def _momentum_bounds(self) -> tuple[list[float], list[float]]:
         if not self.cycle_momentum:
@@ -160,18 +184,6 @@ class CyclicLR(CyclesMomentum, LRScheduler):
         height, scale = self._custom_shape(step)
         return [m - (m - b) * height * scale for b, m in zip(bases, tops)]
 
-    def state_dict(self) -> dict[str, Any]:
-        """The step, the lrs, and the attributes of a callable-object ``scale_fn``."""
-        fn = self._scale_fn_custom
-        saved = None if fn is None or isinstance(fn, types.FunctionType) else fn.__dict__.copy()
-        return {**super().state_dict(), "_scale_fn_custom": saved}
-
-    def _load(self, state_dict: dict[str, Any]) -> None:
-        super()._load(state_dict)
-        saved = state_dict.get("_scale_fn_custom")
-        if saved is not None and self._scale_fn_custom is not None:
-            self._scale_fn_custom.__dict__.update(saved)
-
 
 class OneCycleLR(CyclesMomentum, LRScheduler):
     """The one-cycle policy: warm up to ``max_lr``, then anneal far below the start.
@@ -185,12 +197,14 @@ class OneCycleLR(CyclesMomentum, LRScheduler):
     Args:
         optimizer: the wrapped optimizer.
         max_lr: the peak lr, per group or for all; each group's ``initial_lr`` becomes
-            ``max_lr / div_factor``.
+            ``max_lr / div_factor`` (and, as PyTorch writes them, its ``max_lr``, ``min_lr``,
+            ``max_momentum`` and ``base_momentum`` the cycle's ends).
         total_steps: the length of the cycle; or give ``epochs`` and ``steps_per_epoch``.
         epochs: with ``steps_per_epoch``, ``total_steps = epochs * steps_per_epoch``.
         steps_per_epoch: see ``epochs``.
-        pct_start: the fraction of the cycle spent warming up, in (0, 1), with
-            ``pct_start * total_steps > 1``. Default: 0.3.
+        pct_start: the fraction of the cycle spent warming up, in [0, 1), with
+            ``pct_start * total_steps != 1`` (below 1 the warmup ends before step 0, as in
+            PyTorch). Default: 0.3.
         anneal_strategy: ``"cos"`` (default) or ``"linear"``.
         cycle_momentum: cycle the momentum in antiphase (default: True).
         base_momentum: the momentum at the peak lr. Default: 0.85.
@@ -245,6 +259,9 @@ class OneCycleLR(CyclesMomentum, LRScheduler):
         self.three_phase = three_phase
         self.init_momentum(optimizer, cycle_momentum, base_momentum, max_momentum)
         self._lrs(0)  # validate before dividing by div_factor
+        # PyTorch's attributes (its state holds these; the lrs' ends live in the param groups).
+        self._anneal_func_type = anneal_strategy
+        self._schedule_phases = self._phases()
         initial_lrs = [float(m) / float(div_factor) for m in self.max_lrs]
         super().__init__(
             optimizer,
@@ -254,6 +271,30 @@ class OneCycleLR(CyclesMomentum, LRScheduler):
             base_lrs=initial_lrs,
             lr_name="max_lr / div_factor of param_groups[{}]",
         )
+
+    def _phases(self) -> list[dict[str, Any]]:
+        """PyTorch's ``_schedule_phases``: where each phase ends, and the param-group keys of
+        its two ends."""
+        ends = [float(self.pct_start * self.total_steps) - 1]
+        if self.three_phase:
+            ends.append(float(2 * self.pct_start * self.total_steps) - 2)
+            keys = [
+                ("initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                ("max_lr", "initial_lr", "base_momentum", "max_momentum"),
+                ("initial_lr", "min_lr", "max_momentum", "max_momentum"),
+            ]
+        else:
+            keys = [
+                ("initial_lr", "max_lr", "max_momentum", "base_momentum"),
+                ("max_lr", "min_lr", "base_momentum", "max_momentum"),
+            ]
+        ends.append(self.total_steps - 1)
+        names = ("start_lr", "end_lr", "start_momentum", "end_momentum")
+        return [{"end_step": end, **dict(zip(names, k))} for end, k in zip(ends, keys)]
+
+    def _each(self, value: Any) -> list[Any]:
+        """A per-group list (the factors are lists after loading a PyTorch state)."""
+        return list(value) if isinstance(value, list) else [value] * len(self.max_lrs)
 
     def _lrs(self, step: int) -> list[float]:
         if step > self.total_steps:
@@ -268,12 +309,55 @@ class OneCycleLR(CyclesMomentum, LRScheduler):
                 self.total_steps,
                 self.pct_start,
                 self.anneal_strategy,
-                self.div_factor,
-                self.final_div_factor,
+                div,
+                final_div,
                 self.three_phase,
             )
-            for m in self.max_lrs
+            for m, div, final_div in zip(
+                self.max_lrs, self._each(self.div_factor), self._each(self.final_div_factor)
+            )
         ]
+
+    def _write_group_keys(self) -> None:
+        """Each group's ``initial_lr``, ``max_lr``, ``min_lr`` (and momenta), as PyTorch's."""
+        for group, initial, top, final_div in zip(
+            self.optimizer.param_groups,
+            self.base_lrs,
+            self.max_lrs,
+            self._each(self.final_div_factor),
+        ):
+            group["initial_lr"], group["max_lr"] = initial, top
+            group["min_lr"] = initial / final_div
+        self.write_momentum_keys()
+
+    def _restore(self, state: dict[str, Any]) -> None:
+        if "max_lrs" in state:
+            return
+        # PyTorch's state: the phases and the annealing are in it, the lrs' and momenta's ends
+        # in the param groups (which the optimizer's checkpoint restores), as PyTorch reads them.
+        groups = self.optimizer.param_groups
+        keys = ["initial_lr", "max_lr", "min_lr"]
+        keys += ["max_momentum", "base_momentum"] if self.cycle_momentum else []
+        for i, group in enumerate(groups):
+            if any(key not in group for key in keys):
+                raise ValueError(
+                    f"a OneCycleLR state of PyTorch's needs the optimizer's param groups to hold "
+                    f"{keys!r} (load the optimizer's state first), param_groups[{i}] lacks some"
+                )
+        self.anneal_strategy = self._anneal_func_type
+        self.three_phase = len(self._schedule_phases) == 3
+        self.pct_start = (self._schedule_phases[0]["end_step"] + 1) / self.total_steps
+        self.max_lrs = [scalar(g["max_lr"]) for g in groups]
+        initial = [scalar(g["initial_lr"]) for g in groups]
+        self.div_factor = [
+            _ratio(m, i, "max_lr / initial_lr") for m, i in zip(self.max_lrs, initial)
+        ]
+        self.final_div_factor = [
+            _ratio(i, scalar(g["min_lr"]), "initial_lr / min_lr") for g, i in zip(groups, initial)
+        ]
+        if self.cycle_momentum:
+            self.max_momentums = [g["max_momentum"] for g in groups]
+            self.base_momentums = [g["base_momentum"] for g in groups]
 
     def _momenta(self, step: int) -> list[float] | None:
         if not self.cycle_momentum:
@@ -290,3 +374,12 @@ class OneCycleLR(CyclesMomentum, LRScheduler):
             )
             for b, m in zip(self.base_momentums, self.max_momentums)
         ]
+
+
+def _ratio(top: float, bottom: float, name: str) -> float:
+    """``top / bottom`` of a OneCycleLR param group (1 when both are 0)."""
+    if bottom == 0:
+        if top == 0:
+            return 1.0
+        raise ValueError(f"{name} of a param group must be finite, got {top!r} / {bottom!r}")
+    return top / bottom

@@ -1,7 +1,8 @@
 """The ``get_*`` factories of ``transformers.optimization``, and ``get_scheduler`` by name.
 
 Each returns a :class:`~lrlab.schedulers.LambdaLR` whose lrs are the pure schedule of
-:mod:`lrlab.schedules` of the same name (or a :class:`~lrlab.schedulers.ReduceLROnPlateau`).
+:mod:`lrlab.schedules` of the same name (or a :class:`~lrlab.schedulers.ReduceLROnPlateau`, or a
+:class:`~lrlab.schedulers.GreedyLR`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from lrlab._checks import check_int, check_lr
 from lrlab.schedulers._helpers import check_optimizer, scalar
 from lrlab.schedulers.base import LRScheduler
 from lrlab.schedulers.compose import LambdaLR
-from lrlab.schedulers.plateau import ReduceLROnPlateau
+from lrlab.schedulers.plateau import GreedyLR, ReduceLROnPlateau
 
 __all__ = [
     "get_linear_schedule_with_warmup",
@@ -31,6 +32,8 @@ __all__ = [
     "get_wsd_schedule",
     "get_cosine_with_min_lr_schedule_with_warmup",
     "get_reduce_on_plateau_schedule",
+    "get_cosine_with_min_lr_schedule_with_warmup_lr_rate",
+    "get_greedy_schedule",
     "get_scheduler",
 ]
 
@@ -46,6 +49,9 @@ class _ScheduleLR(LambdaLR):
     def __init__(self, optimizer: Optimizer, schedule: Callable[..., float], last_epoch: int = -1):
         self._schedule = schedule
         super().__init__(optimizer, functools.partial(schedule, base_lr=1.0), last_epoch)
+
+    # Not in the state, as transformers' LambdaLR saves none of its lambdas' arguments.
+    _unsaved = ("optimizer", "_schedule")
 
     def _lrs(self, step: Any) -> list[float]:
         return [self._schedule(step, base_lr=b) for b in self._bases()]
@@ -65,6 +71,21 @@ def _default_lr(optimizer: Optimizer, use: str) -> float:
     if lr == 0:
         raise ValueError(f"optimizer.defaults['lr'] must be > 0 to {use}, got {lr!r}")
     return lr
+
+
+def _min_lr_rate(optimizer: Optimizer, min_lr: Any, min_lr_rate: Any) -> Any:
+    """transformers' floor as a rate: ``min_lr_rate``, or ``min_lr / optimizer.defaults["lr"]``;
+    exactly one of them must be given."""
+    if min_lr is not None and min_lr_rate is not None:
+        raise ValueError(
+            f"give only one of min_lr and min_lr_rate, got min_lr={min_lr!r}, "
+            f"min_lr_rate={min_lr_rate!r}"
+        )
+    if min_lr is not None:
+        return check_lr("min_lr", min_lr) / _default_lr(optimizer, "convert min_lr")
+    if min_lr_rate is None:
+        raise ValueError("give one of min_lr and min_lr_rate, got min_lr=None, min_lr_rate=None")
+    return min_lr_rate
 
 
 def get_constant_schedule(optimizer: Optimizer, last_epoch: int = -1) -> LambdaLR:
@@ -238,10 +259,10 @@ def get_polynomial_decay_schedule_with_warmup(
 
     Args:
         optimizer: the wrapped optimizer.
-        num_warmup_steps: the warmup length, an integer >= 0 and < ``num_training_steps``.
+        num_warmup_steps: the warmup length, an integer >= 0, not ``num_training_steps``.
         num_training_steps: the step at which ``lr_end`` is reached, an integer >= 1.
         lr_end: the final lr, >= 0 and below ``optimizer.defaults["lr"]``. Default: 1e-7.
-        power: the exponent of the decay, > 0. Default: 1 (linear).
+        power: the exponent of the decay, >= 0. Default: 1 (linear).
         last_epoch: the last step done; -1 (default) starts a run.
 
     Example:
@@ -394,7 +415,8 @@ def get_cosine_with_min_lr_schedule_with_warmup(
 
     Args:
         optimizer: the wrapped optimizer.
-        num_warmup_steps: the warmup length, an integer >= 0 and <= ``num_training_steps``.
+        num_warmup_steps: the warmup length, an integer >= 0 (it may exceed
+            ``num_training_steps``, as in transformers).
         num_training_steps: the length of the run, an integer >= 1.
         num_cycles: the number of cosine periods after warmup, > 0. Default: 0.5.
         last_epoch: the last step done; -1 (default) starts a run.
@@ -409,15 +431,7 @@ def get_cosine_with_min_lr_schedule_with_warmup(
         >>> sched.get_last_lr()
         [0.1]
     """
-    if min_lr is not None and min_lr_rate is not None:
-        raise ValueError(
-            f"give only one of min_lr and min_lr_rate, got min_lr={min_lr!r}, "
-            f"min_lr_rate={min_lr_rate!r}"
-        )
-    if min_lr is not None:
-        min_lr_rate = check_lr("min_lr", min_lr) / _default_lr(optimizer, "convert min_lr")
-    elif min_lr_rate is None:
-        raise ValueError("give one of min_lr and min_lr_rate, got min_lr=None, min_lr_rate=None")
+    min_lr_rate = _min_lr_rate(optimizer, min_lr, min_lr_rate)
     return _from_schedule(
         optimizer,
         schedules.cosine_with_min_lr_schedule_with_warmup,
@@ -443,7 +457,76 @@ def get_reduce_on_plateau_schedule(optimizer: Optimizer, **kwargs: Any) -> Reduc
     return ReduceLROnPlateau(optimizer, **kwargs)
 
 
-_HF_SCHEDULERS: dict[str, Callable[..., LRScheduler]] = {
+def get_cosine_with_min_lr_schedule_with_warmup_lr_rate(
+    optimizer: Optimizer,
+    num_warmup_steps: int,
+    num_training_steps: int,
+    num_cycles: float = 0.5,
+    last_epoch: int = -1,
+    min_lr: float | None = None,
+    min_lr_rate: float | None = None,
+    warmup_lr_rate: float | None = None,
+) -> LambdaLR:
+    """Warmup from a nonzero lr, then cosine decay to a floor reached at the last step.
+
+    Equals ``transformers.get_cosine_with_min_lr_schedule_with_warmup_lr_rate`` (the
+    ``"cosine_warmup_with_min_lr"`` of ``get_scheduler``): give exactly one of ``min_lr``
+    (converted to ``min_lr / optimizer.defaults["lr"]`` for every group) and ``min_lr_rate``.
+    The lr is :func:`lrlab.schedules.cosine_with_min_lr_schedule_with_warmup_lr_rate`.
+
+    Args:
+        optimizer: the wrapped optimizer.
+        num_warmup_steps: the warmup length, an integer >= 0 (it may exceed
+            ``num_training_steps``).
+        num_training_steps: the length of the run, an integer >= 0.
+        num_cycles: the number of cosine periods after warmup (any number). Default: 0.5.
+        last_epoch: the last step done; -1 (default) starts a run.
+        min_lr: the floor as an lr, >= 0.
+        min_lr_rate: the floor as a fraction of each group's initial lr (any number; the
+            factor is clipped at 0, as in transformers).
+        warmup_lr_rate: the first warmup factor, >= 0; ``None`` (default): ``1 / num_warmup_steps``.
+
+    Example:
+        >>> import torch
+        >>> opt = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+        >>> sched = get_cosine_with_min_lr_schedule_with_warmup_lr_rate(opt, 2, 4, min_lr=0.5)
+        >>> lrs = [sched.get_last_lr()[0]]
+        >>> for _ in range(3):
+        ...     opt.step()
+        ...     sched.step()
+        ...     lrs.append(sched.get_last_lr()[0])
+        >>> lrs
+        [0.5, 1.0, 0.75, 0.5]
+    """
+    min_lr_rate = _min_lr_rate(optimizer, min_lr, min_lr_rate)
+    return _from_schedule(
+        optimizer,
+        schedules.cosine_with_min_lr_schedule_with_warmup_lr_rate,
+        last_epoch,
+        num_warmup_steps=num_warmup_steps,
+        num_training_steps=num_training_steps,
+        num_cycles=num_cycles,
+        min_lr_rate=min_lr_rate,
+        warmup_lr_rate=warmup_lr_rate,
+    )
+
+
+def get_greedy_schedule(optimizer: Optimizer, **kwargs: Any) -> GreedyLR:
+    """A :class:`GreedyLR` with ``kwargs`` as its arguments.
+
+    Equals ``transformers.optimization.get_greedy_schedule`` (the ``"greedy"`` of
+    ``get_scheduler``).
+
+    Example:
+        >>> import torch
+        >>> opt = torch.optim.AdamW([torch.nn.Parameter(torch.zeros(1))], lr=1.0)
+        >>> get_greedy_schedule(opt, patience=2).patience
+        2
+    """
+    return GreedyLR(optimizer, **kwargs)
+
+
+_HF_SCHEDULERS: dict[str, Callable[..., Any]] = {
     "linear": get_linear_schedule_with_warmup,
     "cosine": get_cosine_schedule_with_warmup,
     "cosine_with_restarts": get_cosine_with_hard_restarts_schedule_with_warmup,
@@ -453,7 +536,9 @@ _HF_SCHEDULERS: dict[str, Callable[..., LRScheduler]] = {
     "inverse_sqrt": get_inverse_sqrt_schedule,
     "warmup_stable_decay": get_wsd_schedule,
     "cosine_with_min_lr": get_cosine_with_min_lr_schedule_with_warmup,
+    "cosine_warmup_with_min_lr": get_cosine_with_min_lr_schedule_with_warmup_lr_rate,
     "reduce_lr_on_plateau": get_reduce_on_plateau_schedule,
+    "greedy": get_greedy_schedule,
 }
 
 
@@ -463,16 +548,17 @@ def get_scheduler(
     num_warmup_steps: int | None = None,
     num_training_steps: int | None = None,
     scheduler_specific_kwargs: dict | None = None,
-) -> LRScheduler:
+) -> LRScheduler | GreedyLR:
     """Build a scheduler by name, as ``transformers.get_scheduler`` does.
 
     The names are ``"linear"``, ``"cosine"``, ``"cosine_with_restarts"``, ``"polynomial"``,
     ``"constant"``, ``"constant_with_warmup"``, ``"inverse_sqrt"``, ``"warmup_stable_decay"``,
-    ``"cosine_with_min_lr"`` and ``"reduce_lr_on_plateau"``. As in transformers, ``"constant"``
-    ignores every other argument, ``"constant_with_warmup"`` ignores
-    ``scheduler_specific_kwargs``, ``"reduce_lr_on_plateau"`` takes only
-    ``scheduler_specific_kwargs``, and the rest pass ``scheduler_specific_kwargs`` on (e.g.
-    ``num_decay_steps`` for ``"warmup_stable_decay"``, ``num_cycles``, ``min_lr_rate``).
+    ``"cosine_with_min_lr"``, ``"cosine_warmup_with_min_lr"``, ``"reduce_lr_on_plateau"`` and
+    ``"greedy"``. As in transformers, ``"constant"`` ignores every other argument,
+    ``"constant_with_warmup"`` ignores ``scheduler_specific_kwargs``, ``"reduce_lr_on_plateau"``
+    and ``"greedy"`` take only ``scheduler_specific_kwargs``, and the rest pass
+    ``scheduler_specific_kwargs`` on (e.g. ``num_decay_steps`` for ``"warmup_stable_decay"``,
+    ``num_cycles``, ``min_lr_rate``).
 
     Args:
         name: the scheduler's name (a string, or transformers' ``SchedulerType``).
@@ -498,7 +584,7 @@ def get_scheduler(
     if key == "constant":
         return factory(optimizer)
     kwargs = {} if scheduler_specific_kwargs is None else dict(scheduler_specific_kwargs)
-    if key == "reduce_lr_on_plateau":
+    if key in ("reduce_lr_on_plateau", "greedy"):
         return factory(optimizer, **kwargs)
     if num_warmup_steps is None:
         raise ValueError(f"{key} requires num_warmup_steps, got num_warmup_steps=None")

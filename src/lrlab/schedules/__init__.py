@@ -14,11 +14,12 @@ argument and its value.
 
 The schedules come by family, each name re-exported here:
 
-* :mod:`lrlab.schedules.decay`: step, multistep, exponential, cosine annealing, warm restarts;
-* :mod:`lrlab.schedules.plateau`: ReduceLROnPlateau and its state machine;
+* :mod:`lrlab.schedules.decay`: step, multistep, exponential, cosine annealing, warm restarts,
+  and torch's constant, linear and polynomial factors;
+* :mod:`lrlab.schedules.plateau`: ReduceLROnPlateau and GreedyLR, and their state machines;
 * :mod:`lrlab.schedules.warmup`: transformers' warmup family;
 * :mod:`lrlab.schedules.cyclic`: cyclical learning rates and the one-cycle policy (lr and momentum);
-* :mod:`lrlab.schedules.compose`: ``lambda_lr`` and ``sequential``;
+* :mod:`lrlab.schedules.compose`: ``lambda_lr``, ``multiplicative_lr`` and ``sequential``;
 * :mod:`lrlab.schedules.registry`: every schedule by name and the metadata of their parameters.
 
 Their shared helpers (the step arrays, the one half cosine of every cosine schedule, the warmup
@@ -27,7 +28,7 @@ factor) are in the private ``lrlab.schedules._core``.
 
 from __future__ import annotations
 
-from lrlab.schedules.compose import lambda_lr, sequential
+from lrlab.schedules.compose import lambda_lr, multiplicative_lr, multiplicative_run, sequential
 from lrlab.schedules.cyclic import (
     cyclic_lr,
     cyclic_momentum,
@@ -36,14 +37,22 @@ from lrlab.schedules.cyclic import (
     one_cycle_momentum,
 )
 from lrlab.schedules.decay import (
+    constant_lr,
     cosine_annealing_lr,
     cosine_annealing_warm_restarts,
     exponential_lr,
+    linear_lr,
     multistep_lr,
+    polynomial_lr,
+    restart_position,
     step_lr,
 )
 from lrlab.schedules.plateau import (
+    check_greedy_args,
     check_plateau_args,
+    greedy_initial_state,
+    greedy_lr,
+    greedy_update,
     plateau_initial_state,
     plateau_reduce,
     plateau_update,
@@ -55,6 +64,7 @@ from lrlab.schedules.warmup import (
     cosine_schedule_with_warmup,
     cosine_with_hard_restarts_schedule_with_warmup,
     cosine_with_min_lr_schedule_with_warmup,
+    cosine_with_min_lr_schedule_with_warmup_lr_rate,
     inverse_sqrt_schedule,
     linear_schedule_with_warmup,
     polynomial_decay_schedule_with_warmup,
@@ -67,11 +77,16 @@ __all__ = [
     "exponential_lr",
     "cosine_annealing_lr",
     "cosine_annealing_warm_restarts",
+    "constant_lr",
+    "linear_lr",
+    "polynomial_lr",
     "reduce_lr_on_plateau",
+    "greedy_lr",
     "linear_schedule_with_warmup",
     "cosine_schedule_with_warmup",
     "cosine_with_hard_restarts_schedule_with_warmup",
     "cosine_with_min_lr_schedule_with_warmup",
+    "cosine_with_min_lr_schedule_with_warmup_lr_rate",
     "polynomial_decay_schedule_with_warmup",
     "constant_schedule_with_warmup",
     "inverse_sqrt_schedule",
@@ -82,11 +97,17 @@ __all__ = [
     "one_cycle_momentum",
     "sequential",
     "lambda_lr",
+    "multiplicative_lr",
     "SCHEDULES",
     # the building blocks of the drop-in schedulers
     "check_plateau_args",
     "plateau_initial_state",
     "plateau_update",
     "plateau_reduce",
+    "check_greedy_args",
+    "greedy_initial_state",
+    "greedy_update",
     "cyclic_shape",
+    "restart_position",
+    "multiplicative_run",
 ]

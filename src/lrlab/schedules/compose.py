@@ -1,6 +1,7 @@
-"""Composition: ``lambda_lr`` (any factor of the step) and ``sequential`` (schedules end to end).
+"""Composition: ``lambda_lr`` (any factor of the step), ``multiplicative_lr`` (the running product
+of a factor per step) and ``sequential`` (schedules end to end).
 
-They equal ``torch.optim.lr_scheduler.LambdaLR`` and ``SequentialLR``.
+They equal ``torch.optim.lr_scheduler.LambdaLR``, ``MultiplicativeLR`` and ``SequentialLR``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import numpy as np
 from lrlab._checks import check_int_list, check_lr
 from lrlab.schedules._core import Steps, as_output, as_steps, call_vectorised
 
-__all__ = ["lambda_lr", "sequential"]
+__all__ = ["lambda_lr", "multiplicative_lr", "multiplicative_run", "sequential"]
 
 
 def lambda_lr(step: Steps, base_lr: float, lr_lambda: Callable[[Any], float]):
@@ -45,6 +46,65 @@ def lambda_lr(step: Steps, base_lr: float, lr_lambda: Callable[[Any], float]):
     if not callable(lr_lambda):
         raise ValueError(f"lr_lambda must be a function of the step, got {lr_lambda!r}")
     return as_output(base_lr * call_vectorised(lr_lambda, t), scalar)
+
+
+def multiplicative_run(lr: float, lr_lambda: Callable[[Any], float], first: int, last: int):
+    """The lrs of steps ``first - 1`` to ``last`` when step ``first - 1`` has ``lr`` and each step
+    ``k`` multiplies it by ``lr_lambda(k)``: ``[lr, lr * λ(first), lr * λ(first) * λ(first + 1),
+    ...]``, ``last - first + 2`` values.
+
+    The products are taken one step after the other, in the order in which
+    ``torch.optim.lr_scheduler.MultiplicativeLR`` takes them (to the last bit, for the same
+    factors), and ``lr_lambda`` is called once on the array of steps (or once per step, see
+    :func:`lambda_lr`). :func:`multiplicative_lr` is this run from step 0; the drop-in
+    ``MultiplicativeLR`` extends it as it steps, calling each factor once, as torch does.
+
+    Example:
+        >>> multiplicative_run(1.0, lambda k: 0.5, 1, 3)
+        array([1.   , 0.5  , 0.25 , 0.125])
+    """
+    steps = np.arange(first, last + 1, dtype=np.int64)
+    if steps.size == 1:  # one step (a scheduler's step()): one call, with a Python int
+        steps = steps.reshape(())
+    factors = call_vectorised(lr_lambda, steps).reshape(-1) if steps.size else np.empty(0)
+    return np.cumprod(np.concatenate(([float(lr)], factors)))
+
+
+def multiplicative_lr(step: Steps, base_lr: float, lr_lambda: Callable[[Any], float]):
+    r"""``base_lr`` times the running product of a factor you give as a function of the step.
+
+    .. math::
+
+        \eta_t = \eta_0 \prod_{k=1}^{\lfloor t \rfloor} \lambda(k)
+
+    Step :math:`k` multiplies the lr of step :math:`k - 1` by :math:`\lambda(k)`; step 0 is
+    ``base_lr``. A constant :math:`\lambda` is exponential decay; ``lambda k: 0.1 if k in (30,
+    60) else 1.0`` is step decay at 30 and 60. Equals ``torch.optim.lr_scheduler.MultiplicativeLR``
+    (a fractional step gets the lr of the whole step below it).
+
+    Args:
+        step: the step :math:`t \ge 0`: a number or an array.
+        base_lr: :math:`\eta_0 \ge 0`.
+        lr_lambda: :math:`\lambda`, a function of the step :math:`k \ge 1` returning the factor
+            of that step; called on an array of steps when it accepts one, else once per step.
+
+    Returns:
+        The learning rate: a float for a scalar step, else an array of the step's shape.
+
+    Example:
+        >>> multiplicative_lr([0, 1, 2, 3], 1.0, lambda k: 0.5 if k % 2 == 0 else 1.0)
+        array([1. , 1. , 0.5, 0.5])
+
+    Reference: PyTorch's ``MultiplicativeLR``; Bengio (2012), *Practical recommendations for
+    gradient-based training of deep architectures* (a factor per epoch).
+    """
+    t, scalar = as_steps(step)
+    base_lr = check_lr("base_lr", base_lr)
+    if not callable(lr_lambda):
+        raise ValueError(f"lr_lambda must be a function of the step, got {lr_lambda!r}")
+    whole = np.floor(t).astype(np.int64) if t.dtype.kind == "f" else t
+    last = int(whole.max()) if whole.size else 0
+    return as_output(multiplicative_run(base_lr, lr_lambda, 1, last)[whole], scalar)
 
 
 def sequential(

@@ -43,18 +43,16 @@ def cyclic_shape(
     bottom, 1 at the top) and the mode's scale of the cycle, as ``CyclicLR`` computes them."""
     t, scalar = as_steps(step)
     up = check_real("step_size_up", step_size_up, low=0.0, low_open=True)
-    down = (
-        up
-        if step_size_down is None
-        else check_real("step_size_down", step_size_down, low=0.0, low_open=True)
-    )
+    # step_size_down=0 is a sawtooth (PyTorch computes it); step_size_up=0 divides by zero.
+    down = up if step_size_down is None else check_real("step_size_down", step_size_down, low=0.0)
     check_choice("mode", mode, CYCLIC_MODES)
-    gamma = check_real("gamma", gamma, low=0.0, high=1.0, low_open=True)
+    gamma = check_real("gamma", gamma, low=0.0 if mode == "exp_range" else None)
     total = up + down
     ratio = up / total
     cycle = np.floor(1 + t / total)
     x = 1.0 + t / total - cycle
-    height = np.where(x <= ratio, x / ratio, (x - 1) / (ratio - 1))
+    with np.errstate(divide="ignore", invalid="ignore"):  # a sawtooth (ratio 1) never descends
+        height = np.where(x <= ratio, x / ratio, (x - 1) / (ratio - 1))
     if mode == "triangular":
         amplitude = np.ones_like(cycle)
     elif mode == "triangular2":
@@ -90,12 +88,13 @@ def cyclic_lr(
     Args:
         step: the iteration :math:`t \ge 0` (CyclicLR is stepped per batch): a number or an array.
         base_lr: the bottom of the cycle, :math:`\ge 0`.
-        max_lr: the top of the cycle, :math:`\ge` ``base_lr``.
+        max_lr: the top of the cycle, :math:`\ge 0` (below ``base_lr`` the triangle points down).
         step_size_up: :math:`u > 0`, iterations from bottom to top.
-        step_size_down: :math:`d > 0`, iterations from top to bottom (default: :math:`u`).
+        step_size_down: :math:`d \ge 0`, iterations from top to bottom (default: :math:`u`;
+            0 makes a sawtooth).
         mode: ``"triangular"``, ``"triangular2"`` (halve the amplitude each cycle) or
             ``"exp_range"`` (scale it by :math:`\gamma^t`).
-        gamma: :math:`\gamma \in (0, 1]`, used by ``"exp_range"``.
+        gamma: :math:`\gamma \ge 0`, used by ``"exp_range"`` (above 1 the amplitude grows).
 
     Returns:
         The learning rate: a float for a scalar step, else an array of the step's shape.
@@ -108,8 +107,6 @@ def cyclic_lr(
     """
     base_lr = check_lr("base_lr", base_lr)
     max_lr = check_lr("max_lr", max_lr)
-    if max_lr < base_lr:
-        raise ValueError(f"max_lr must be >= base_lr, got max_lr={max_lr!r}, base_lr={base_lr!r}")
     height, amplitude, scalar = cyclic_shape(step, step_size_up, step_size_down, mode, gamma)
     return as_output(base_lr + (max_lr - base_lr) * height * amplitude, scalar)
 
@@ -136,8 +133,8 @@ def cyclic_momentum(
         step: the iteration :math:`t \ge 0`: a number or an array.
         step_size_up, step_size_down, mode, gamma: as in :func:`cyclic_lr`.
         base_momentum: :math:`\mu_{base}`, the momentum at the top of the lr cycle.
-        max_momentum: :math:`\mu_{max}`, the momentum at the bottom; :math:`0 \le \mu_{base}
-            \le \mu_{max} \le 1`.
+        max_momentum: :math:`\mu_{max}`, the momentum at the bottom. Any finite numbers, in
+            either order (as PyTorch takes them).
 
     Returns:
         The momentum: a float for a scalar step, else an array of the step's shape.
@@ -161,16 +158,16 @@ def cyclic_momentum(
 def one_cycle_ends(total_steps: Any, pct_start: Any, three_phase: bool) -> tuple[int, list[float]]:
     """Validate; return ``(total_steps, the last step of each phase)`` as OneCycleLR sets them."""
     total = check_int("total_steps", total_steps, 1)
-    pct = check_real("pct_start", pct_start, low=0.0, high=1.0, low_open=True, high_open=True)
+    pct = check_real("pct_start", pct_start, low=0.0, high=1.0, high_open=True)
     if not isinstance(three_phase, (bool, np.bool_)):
         raise ValueError(f"three_phase must be True or False, got {three_phase!r}")
     if three_phase:
         ends = [float(pct * total) - 1, float(2 * pct * total) - 2, float(total - 1)]
     else:
         ends = [float(pct * total) - 1, float(total - 1)]
-    if ends[0] <= 0:
+    if ends[0] == 0:  # the warm-up is one point: PyTorch divides 0 by 0 at step 0
         raise ValueError(
-            "pct_start * total_steps must be > 1 (the warm-up must end after step 0), "
+            "pct_start * total_steps must not be 1 (the warm-up would last zero steps), "
             f"got pct_start={pct!r}, total_steps={total!r}"
         )
     if three_phase and not ends[1] < ends[2]:
@@ -242,8 +239,9 @@ def one_cycle_lr(
         step: the iteration :math:`0 \le t \le T`: a number or an array.
         max_lr: the peak lr :math:`\eta_{max} \ge 0`.
         total_steps: :math:`T`, an integer :math:`\ge 1`.
-        pct_start: :math:`p \in (0, 1)`, the fraction of the run spent warming up; the warmup must
-            last more than one step (:math:`pT > 1`).
+        pct_start: :math:`p \in [0, 1)`, the fraction of the run spent warming up, with
+            :math:`pT \ne 1` (a warmup of zero steps; with :math:`pT < 1` the warmup ends before
+            step 0 and the run starts on the way down, as in PyTorch).
         anneal_strategy: ``"cos"`` or ``"linear"``.
         div_factor: :math:`> 0`, ``max_lr / initial_lr``.
         final_div_factor: :math:`> 0`, ``initial_lr / min_lr``.
@@ -293,8 +291,7 @@ def one_cycle_momentum(
     Args:
         step: the iteration :math:`0 \le t \le T`: a number or an array.
         total_steps, pct_start, anneal_strategy, three_phase: as in :func:`one_cycle_lr`.
-        base_momentum: the momentum at the peak lr; :math:`0 \le` ``base_momentum`` :math:`\le`
-            ``max_momentum`` :math:`\le 1`.
+        base_momentum: the momentum at the peak lr; any finite number (as PyTorch takes it).
         max_momentum: the momentum at the start and end.
 
     Returns:

@@ -1,4 +1,5 @@
-"""Decay schedules (chapters 1 to 4): step, multistep, exponential, cosine, warm restarts.
+"""Decay schedules (chapters 1 to 4): step, multistep, exponential, cosine, warm restarts, and
+torch's factor schedules (constant, linear, polynomial).
 
 Each equals its ``torch.optim.lr_scheduler`` class (named in its docstring), step for step.
 """
@@ -18,6 +19,9 @@ __all__ = [
     "exponential_lr",
     "cosine_annealing_lr",
     "cosine_annealing_warm_restarts",
+    "constant_lr",
+    "linear_lr",
+    "polynomial_lr",
 ]
 
 
@@ -40,7 +44,7 @@ def step_lr(step: Steps, base_lr: float, step_size: int, gamma: float = 0.1):
         step: the step (or epoch) :math:`t \ge 0`: a number or an array.
         base_lr: the initial learning rate :math:`\eta_0 \ge 0`.
         step_size: the number of steps between two decays, an integer :math:`\ge 1`.
-        gamma: the decay factor, :math:`> 0` (0.1 divides the lr by ten).
+        gamma: the decay factor, :math:`\ge 0` (0.1 divides the lr by ten).
 
     Returns:
         The learning rate: a float for a scalar step, else an array of the step's shape.
@@ -55,7 +59,7 @@ def step_lr(step: Steps, base_lr: float, step_size: int, gamma: float = 0.1):
     t, scalar = as_steps(step)
     base_lr = check_lr("base_lr", base_lr)
     step_size = check_int("step_size", step_size, 1)
-    gamma = check_real("gamma", gamma, low=0.0, low_open=True)
+    gamma = check_real("gamma", gamma, low=0.0)
     return as_output(base_lr * power(gamma, np.floor_divide(t, step_size)), scalar)
 
 
@@ -73,7 +77,7 @@ def multistep_lr(step: Steps, base_lr: float, milestones: Sequence[int], gamma: 
         step: the step (or epoch) :math:`t \ge 0`: a number or an array.
         base_lr: the initial learning rate :math:`\eta_0 \ge 0`.
         milestones: the steps at which the lr is multiplied by ``gamma``, integers :math:`\ge 0`.
-        gamma: the decay factor, :math:`> 0`.
+        gamma: the decay factor, :math:`\ge 0`.
 
     Returns:
         The learning rate: a float for a scalar step, else an array of the step's shape.
@@ -89,7 +93,7 @@ def multistep_lr(step: Steps, base_lr: float, milestones: Sequence[int], gamma: 
     t, scalar = as_steps(step)
     base_lr = check_lr("base_lr", base_lr)
     marks = np.sort(np.asarray(check_int_list("milestones", milestones, 0), dtype=np.int64))
-    gamma = check_real("gamma", gamma, low=0.0, low_open=True)
+    gamma = check_real("gamma", gamma, low=0.0)
     passed = np.searchsorted(marks, t, side="right")
     return as_output(base_lr * power(gamma, passed), scalar)
 
@@ -107,7 +111,7 @@ def exponential_lr(step: Steps, base_lr: float, gamma: float):
     Args:
         step: the step (or epoch) :math:`t \ge 0`: a number or an array.
         base_lr: the initial learning rate :math:`\eta_0 \ge 0`.
-        gamma: the factor per step, :math:`> 0`.
+        gamma: the factor per step, :math:`\ge 0`.
 
     Returns:
         The learning rate: a float for a scalar step, else an array of the step's shape.
@@ -121,7 +125,7 @@ def exponential_lr(step: Steps, base_lr: float, gamma: float):
     """
     t, scalar = as_steps(step)
     base_lr = check_lr("base_lr", base_lr)
-    gamma = check_real("gamma", gamma, low=0.0, low_open=True)
+    gamma = check_real("gamma", gamma, low=0.0)
     return as_output(base_lr * power(gamma, t), scalar)
 
 
@@ -223,3 +227,147 @@ def cosine_annealing_warm_restarts(
     eta_min = check_lr("eta_min", eta_min)
     t_cur, t_i = restart_position(t, T_0, T_mult)
     return as_output(eta_min + (base_lr - eta_min) * half_cosine(np.pi * t_cur / t_i), scalar)
+
+
+# --------------------------------------------------------------------------------------------
+# torch's factor schedules: ConstantLR, LinearLR, PolynomialLR. Each multiplies ``base_lr`` by a
+# factor that settles after ``total_iters`` steps; torch steps them as running products, which
+# telescope to these closed forms. With ``total_iters = 0`` torch's running product never
+# leaves its step-0 factor (its first update is at step ``total_iters``, already past).
+# --------------------------------------------------------------------------------------------
+
+
+def constant_lr(step: Steps, base_lr: float, factor: float = 1.0 / 3, total_iters: int = 5):
+    r"""``base_lr`` times ``factor`` for the first ``total_iters`` steps, then ``base_lr``.
+
+    .. math::
+
+        \eta_t = \eta_0 \cdot \begin{cases} f & t < T \text{ or } T \le 0 \\ 1 & t \ge T > 0
+        \end{cases}
+
+    where :math:`f` is ``factor`` and :math:`T` is ``total_iters``. Equals
+    ``torch.optim.lr_scheduler.ConstantLR`` (which, with ``total_iters <= 0``, keeps the factor
+    for ever: its step back to ``base_lr`` would come at step 0 or before, where it applies the
+    factor or never looks).
+
+    Args:
+        step: the step (or epoch) :math:`t \ge 0`: a number or an array.
+        base_lr: the initial learning rate :math:`\eta_0 \ge 0`.
+        factor: :math:`f \in [0, 1]`; 0 only with ``total_iters <= 0`` (torch divides by the
+            factor at step :math:`T` to undo it).
+        total_iters: :math:`T`, the number of steps at the reduced lr, an integer (at most 0:
+            the factor for ever, as in torch).
+
+    Returns:
+        The learning rate: a float for a scalar step, else an array of the step's shape.
+
+    Example:
+        >>> constant_lr([0, 1, 2, 3], base_lr=0.1, factor=0.5, total_iters=2)
+        array([0.05, 0.05, 0.1 , 0.1 ])
+
+    Reference: PyTorch's ``ConstantLR``, a constant warmup at a reduced lr (He et al. (2016),
+    *Deep residual learning*, trained ResNet-110 at 0.01 until the error fell below 80%).
+    """
+    t, scalar = as_steps(step)
+    base_lr = check_lr("base_lr", base_lr)
+    factor = check_real("factor", factor, low=0.0, high=1.0)
+    total_iters = check_int("total_iters", total_iters)
+    if factor == 0 and total_iters > 0:
+        raise ValueError(
+            f"factor must be > 0 when total_iters > 0 (torch divides by it at step total_iters), "
+            f"got factor={factor!r}, total_iters={total_iters!r}"
+        )
+    reduced = (t < total_iters) | (total_iters <= 0)
+    return as_output(base_lr * np.where(reduced, factor, 1.0), scalar)
+
+
+def linear_lr(
+    step: Steps,
+    base_lr: float,
+    start_factor: float = 1.0 / 3,
+    end_factor: float = 1.0,
+    total_iters: int = 5,
+):
+    r"""``base_lr`` times a factor going linearly from ``start_factor`` to ``end_factor``.
+
+    .. math::
+
+        \eta_t = \eta_0 \left(f_s + (f_e - f_s) \, \frac{\min(t, T)}{T}\right)
+        \qquad (\eta_t = \eta_0 f_s \text{ for all } t \text{ when } T \le 0)
+
+    where :math:`f_s` is ``start_factor``, :math:`f_e` is ``end_factor`` and :math:`T` is
+    ``total_iters``. With :math:`f_s < f_e = 1` it is PyTorch's linear warmup (``LinearLR``
+    then ``SequentialLR``, as torchvision's recipes do); with :math:`f_s > f_e` a linear decay.
+    Equals ``torch.optim.lr_scheduler.LinearLR``.
+
+    Args:
+        step: the step (or epoch) :math:`t \ge 0`: a number or an array.
+        base_lr: the initial learning rate :math:`\eta_0 \ge 0`.
+        start_factor: :math:`f_s \in (0, 1]`, the factor at step 0.
+        end_factor: :math:`f_e \in [0, 1]`, the factor from step :math:`T` on.
+        total_iters: :math:`T`, the length of the ramp, an integer (at most 0: no ramp, the
+            start factor for ever, as in torch).
+
+    Returns:
+        The learning rate: a float for a scalar step, else an array of the step's shape.
+
+    Example:
+        >>> linear_lr([0, 2, 4, 9], base_lr=1.0, start_factor=0.2, total_iters=4)
+        array([0.2, 0.6, 1. , 1. ])
+
+    Reference: Goyal et al. (2017), *Accurate, large minibatch SGD: training ImageNet in 1 hour*
+    (gradual warmup); torchvision's classification recipes (``--lr-warmup-method linear``).
+    """
+    t, scalar = as_steps(step)
+    base_lr = check_lr("base_lr", base_lr)
+    start_factor = check_real("start_factor", start_factor, low=0.0, high=1.0, low_open=True)
+    end_factor = check_real("end_factor", end_factor, low=0.0, high=1.0)
+    total_iters = check_int("total_iters", total_iters)
+    if total_iters <= 0:
+        return as_output(base_lr * np.full(t.shape, start_factor), scalar)
+    ramp = (end_factor - start_factor) * np.minimum(t, total_iters) / total_iters
+    return as_output(base_lr * (start_factor + ramp), scalar)
+
+
+def polynomial_lr(step: Steps, base_lr: float, total_iters: int = 5, power: float = 1.0):
+    r"""Decay ``base_lr`` to 0 in ``total_iters`` steps along a polynomial of degree ``power``.
+
+    .. math::
+
+        \eta_t = \eta_0 \left(1 - \frac{\min(t, T)}{T}\right)^{p}
+        \qquad (\eta_t = \eta_0 \text{ for all } t \text{ when } T \le 0)
+
+    where :math:`T` is ``total_iters`` and :math:`p` is ``power`` (1: linear decay; 0.9: the
+    "poly" policy of semantic segmentation). The lr is 0 from step :math:`T` on. Equals
+    ``torch.optim.lr_scheduler.PolynomialLR``.
+
+    Args:
+        step: the step (or epoch) :math:`t \ge 0`: a number or an array.
+        base_lr: the initial learning rate :math:`\eta_0 \ge 0`.
+        total_iters: :math:`T`, the number of steps of the decay, an integer (at most 0: no
+            decay, as in torch).
+        power: :math:`p`, a finite number; :math:`\ge 0` when :math:`T > 0` (torch divides by
+            zero at step :math:`T` otherwise).
+
+    Returns:
+        The learning rate: a float for a scalar step, else an array of the step's shape.
+
+    Example:
+        >>> polynomial_lr([0, 2, 4, 6], base_lr=1.0, total_iters=4, power=2.0)
+        array([1.  , 0.25, 0.  , 0.  ])
+
+    Reference: the "poly" learning-rate policy, Liu, Rabinovich & Berg (2015), *ParseNet*, and
+    Chen et al. (2017), *DeepLab*.
+    """
+    t, scalar = as_steps(step)
+    base_lr = check_lr("base_lr", base_lr)
+    total_iters = check_int("total_iters", total_iters)
+    power = check_real("power", power)
+    if power < 0 and total_iters > 0:
+        raise ValueError(
+            f"power must be >= 0 when total_iters > 0 (torch divides by zero at step "
+            f"total_iters), got power={power!r}, total_iters={total_iters!r}"
+        )
+    if total_iters <= 0:
+        return as_output(np.full(t.shape, base_lr), scalar)
+    return as_output(base_lr * (1.0 - np.minimum(t, total_iters) / total_iters) ** power, scalar)

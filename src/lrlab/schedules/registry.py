@@ -13,6 +13,9 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
+from lrlab.schedules.compose import multiplicative_lr
 from lrlab.schedules.cyclic import (
     ANNEAL_STRATEGIES,
     CYCLIC_MODES,
@@ -22,19 +25,28 @@ from lrlab.schedules.cyclic import (
     one_cycle_momentum,
 )
 from lrlab.schedules.decay import (
+    constant_lr,
     cosine_annealing_lr,
     cosine_annealing_warm_restarts,
     exponential_lr,
+    linear_lr,
     multistep_lr,
+    polynomial_lr,
     step_lr,
 )
-from lrlab.schedules.plateau import PLATEAU_MODES, THRESHOLD_MODES, reduce_lr_on_plateau
+from lrlab.schedules.plateau import (
+    PLATEAU_MODES,
+    THRESHOLD_MODES,
+    greedy_lr,
+    reduce_lr_on_plateau,
+)
 from lrlab.schedules.warmup import (
     WSD_SHAPES,
     constant_schedule_with_warmup,
     cosine_schedule_with_warmup,
     cosine_with_hard_restarts_schedule_with_warmup,
     cosine_with_min_lr_schedule_with_warmup,
+    cosine_with_min_lr_schedule_with_warmup_lr_rate,
     inverse_sqrt_schedule,
     linear_schedule_with_warmup,
     polynomial_decay_schedule_with_warmup,
@@ -57,6 +69,8 @@ __all__ = [
     "DROPDOWNS",
     "FIXED",
     "SEQUENCE_PARAMS",
+    "StepFactor",
+    "FUNCTION_CHOICES",
     "METRIC_INPUT",
 ]
 
@@ -68,11 +82,17 @@ SCHEDULES: dict[str, Callable[..., Any]] = {
         exponential_lr,
         cosine_annealing_lr,
         cosine_annealing_warm_restarts,
+        constant_lr,
+        linear_lr,
+        polynomial_lr,
+        multiplicative_lr,
         reduce_lr_on_plateau,
+        greedy_lr,
         linear_schedule_with_warmup,
         cosine_schedule_with_warmup,
         cosine_with_hard_restarts_schedule_with_warmup,
         cosine_with_min_lr_schedule_with_warmup,
+        cosine_with_min_lr_schedule_with_warmup_lr_rate,
         polynomial_decay_schedule_with_warmup,
         constant_schedule_with_warmup,
         inverse_sqrt_schedule,
@@ -93,13 +113,21 @@ DROP_INS: dict[str, str] = {
     "exponential_lr": "ExponentialLR",
     "cosine_annealing_lr": "CosineAnnealingLR",
     "cosine_annealing_warm_restarts": "CosineAnnealingWarmRestarts",
+    "constant_lr": "ConstantLR",
+    "linear_lr": "LinearLR",
+    "polynomial_lr": "PolynomialLR",
+    "multiplicative_lr": "MultiplicativeLR",
     "reduce_lr_on_plateau": "ReduceLROnPlateau",
+    "greedy_lr": "GreedyLR",
     "linear_schedule_with_warmup": "get_linear_schedule_with_warmup",
     "cosine_schedule_with_warmup": "get_cosine_schedule_with_warmup",
     "cosine_with_hard_restarts_schedule_with_warmup": (
         "get_cosine_with_hard_restarts_schedule_with_warmup"
     ),
     "cosine_with_min_lr_schedule_with_warmup": "get_cosine_with_min_lr_schedule_with_warmup",
+    "cosine_with_min_lr_schedule_with_warmup_lr_rate": (
+        "get_cosine_with_min_lr_schedule_with_warmup_lr_rate"
+    ),
     "polynomial_decay_schedule_with_warmup": "get_polynomial_decay_schedule_with_warmup",
     "constant_schedule_with_warmup": "get_constant_schedule_with_warmup",
     "inverse_sqrt_schedule": "get_inverse_sqrt_schedule",
@@ -140,7 +168,8 @@ def momentum_partner(schedule: Callable) -> Callable | None:
 
 
 #: parameter name -> the lists of values it takes, one list per schedule that has the parameter
-#: (``mode`` is CyclicLR's or ReduceLROnPlateau's); the same tuples the schedules validate with.
+#: (``mode`` is CyclicLR's, or ReduceLROnPlateau's and GreedyLR's); the same tuples the schedules
+#: validate with.
 CHOICES: dict[str, tuple[tuple[str, ...], ...]] = {
     "mode": (CYCLIC_MODES, PLATEAU_MODES),
     "anneal_strategy": (ANNEAL_STRATEGIES,),
@@ -150,7 +179,8 @@ CHOICES: dict[str, tuple[tuple[str, ...], ...]] = {
 }
 
 #: The parameters that count steps, name -> (the explorer's initial value as a function of the
-#: number of steps drawn ``n``, the least valid value).
+#: number of steps drawn ``n``, the least value worth offering: below it a schedule raises, or,
+#: where torch / transformers accept it, gives the same lrs, as ``total_iters=-1`` does).
 #:
 #: :meta hide-value:
 STEP_COUNTS: dict[str, tuple[Callable[[int], int], int]] = {
@@ -162,9 +192,10 @@ STEP_COUNTS: dict[str, tuple[Callable[[int], int], int]] = {
     "num_training_steps": (lambda n: n, 1),
     "num_stable_steps": (lambda n: n // 2, 0),
     "num_decay_steps": (lambda n: 2 * n // 5, 0),
+    "total_iters": (lambda n: n // 10, 0),
 }
-#: Parameters that count epochs (metrics) of ReduceLROnPlateau.
-EPOCH_COUNTS = ("patience", "cooldown")
+#: Parameters that count epochs (metrics) of ReduceLROnPlateau and GreedyLR.
+EPOCH_COUNTS = ("patience", "cooldown", "warmup")
 #: Parameters that are an lr floor.
 LR_FLOORS = ("eta_min", "min_lr", "lr_end")
 #: The explorer's slider range ``(lo, hi)`` for an lr floor.
@@ -182,15 +213,50 @@ RANGES: dict[str, tuple[float, float]] = {
     "div_factor": (1.0, 100.0),
     "power": (0.5, 3.0),
     "T_mult": (1, 4),
+    "start_factor": (0.05, 1.0),
+    "end_factor": (0.0, 1.0),
+    "window_size": (1, 100),
 }
 #: The explorer's dropdown options of each number with a default that has them.
 DROPDOWNS: dict[str, tuple[float, ...]] = {
     "final_div_factor": (1e2, 1e3, 1e4, 1e5),
-    "threshold": (0.0, 1e-4, 1e-3, 1e-2, 1e-1),
+    "threshold": (0.0, 1e-6, 1e-4, 1e-3, 1e-2, 1e-1),
 }
 #: Parameters the explorers keep fixed (``total_steps`` at the number of steps drawn).
-FIXED = ("eps", "timescale", "total_steps")
+FIXED = ("eps", "timescale", "total_steps", "reset_start")
 #: Parameters that take a list of steps.
 SEQUENCE_PARAMS = ("milestones",)
-#: The first parameter of a schedule fed metrics instead of steps (``reduce_lr_on_plateau``).
+
+
+class StepFactor:
+    """A factor of the step for the explorers' ``lr_lambda``: ``gamma`` at every ``every``-th
+    step, 1 at the others. It takes an array of steps, and reads as the lambda it stands for.
+
+    Example:
+        >>> StepFactor(0.5, every=30)
+        lambda k: 0.5 if k % 30 == 0 else 1.0
+        >>> multiplicative_lr([0, 29, 30, 60], 1.0, StepFactor(0.5, every=30))
+        array([1.  , 1.  , 0.5 , 0.25])
+    """
+
+    def __init__(self, gamma: float, every: int = 1) -> None:
+        self.gamma = gamma
+        self.every = every
+
+    def __call__(self, step: Any) -> np.ndarray:
+        return np.where(np.mod(step, self.every) == 0, self.gamma, 1.0)
+
+    def __repr__(self) -> str:
+        if self.every == 1:
+            return f"lambda k: {self.gamma!r}"
+        return f"lambda k: {self.gamma!r} if k % {self.every} == 0 else 1.0"
+
+
+#: Parameters that take a function, name -> the explorers' dropdown of functions
+#: (``multiplicative_lr``'s factor of the step; the first, torch's documented example).
+FUNCTION_CHOICES: dict[str, tuple[Callable, ...]] = {
+    "lr_lambda": (StepFactor(0.95), StepFactor(0.99), StepFactor(0.9), StepFactor(0.5, every=30)),
+}
+#: The first parameter of a schedule fed metrics instead of steps (``reduce_lr_on_plateau``,
+#: ``greedy_lr``).
 METRIC_INPUT = "metrics"

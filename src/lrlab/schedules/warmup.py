@@ -27,6 +27,7 @@ __all__ = [
     "cosine_schedule_with_warmup",
     "cosine_with_hard_restarts_schedule_with_warmup",
     "cosine_with_min_lr_schedule_with_warmup",
+    "cosine_with_min_lr_schedule_with_warmup_lr_rate",
     "polynomial_decay_schedule_with_warmup",
     "constant_schedule_with_warmup",
     "inverse_sqrt_schedule",
@@ -190,7 +191,9 @@ def cosine_with_min_lr_schedule_with_warmup(
     Args:
         step: the optimizer step :math:`t \ge 0`: a number or an array.
         base_lr: the peak lr :math:`\eta_0 \ge 0`.
-        num_warmup_steps: :math:`W`, an integer :math:`\ge 0` and :math:`\le T`.
+        num_warmup_steps: :math:`W`, an integer :math:`\ge 0`; it may exceed :math:`T`, as in
+            transformers (then :math:`p_t = t - W`: the cosine goes on, one period per
+            :math:`1 / c` steps).
         num_training_steps: :math:`T`, an integer :math:`\ge 1`.
         num_cycles: :math:`c > 0`, the number of cosine periods after warmup.
         min_lr_rate: :math:`r \in [0, 1]`, the floor as a fraction of ``base_lr``.
@@ -204,12 +207,92 @@ def cosine_with_min_lr_schedule_with_warmup(
     """
     t, scalar = as_steps(step)
     base_lr = check_lr("base_lr", base_lr)
-    warmup, total = check_warmup_training(num_warmup_steps, num_training_steps)
+    warmup = check_int("num_warmup_steps", num_warmup_steps, 0)
+    total = check_int("num_training_steps", num_training_steps, 1)
     num_cycles = check_real("num_cycles", num_cycles, low=0.0, low_open=True)
     rate = check_real("min_lr_rate", min_lr_rate, low=0.0, high=1.0)
     progress = (t - warmup) / max(1, total - warmup)
     decay = np.maximum(0, half_cosine(math.pi * num_cycles * 2.0 * progress) * (1 - rate) + rate)
     return as_output(base_lr * np.where(t < warmup, warmup_factor(t, warmup), decay), scalar)
+
+
+def cosine_with_min_lr_schedule_with_warmup_lr_rate(
+    step: Steps,
+    base_lr: float,
+    num_warmup_steps: int,
+    num_training_steps: int,
+    num_cycles: float = 0.5,
+    min_lr: float | None = None,
+    min_lr_rate: float | None = None,
+    warmup_lr_rate: float | None = None,
+):
+    r"""Warmup from a nonzero lr, then cosine decay to a floor reached at the *last* step.
+
+    transformers' variant of :func:`cosine_with_min_lr_schedule_with_warmup` that counts each
+    step as done (step :math:`t` gets the lr of the end of step :math:`t`): no step trains at lr 0
+    and the floor is reached at step :math:`T - 1`. With :math:`r` = ``min_lr_rate`` (or
+    ``min_lr / base_lr``) and :math:`w` = ``warmup_lr_rate``:
+
+    .. math::
+
+        \eta_t = \eta_0 \cdot \begin{cases}
+            (t + 1) / \max(1, W) & t < W,\ w \text{ not given} \\
+            w + (1 - w)\, t / \max(1, W - 1) & t < W,\ w \text{ given} \\
+            \max\left(0, r + (1 - r) \tfrac12 \left(1 + \cos(2 \pi c \, p_t)\right)\right) & t \ge W
+        \end{cases}
+        \qquad p_t = \frac{t - W + 1}{\max(1, T - W)}
+
+    with :math:`W` = ``num_warmup_steps``, :math:`T` = ``num_training_steps`` and :math:`c` =
+    ``num_cycles``. Equals ``transformers.get_cosine_with_min_lr_schedule_with_warmup_lr_rate``
+    (``get_scheduler("cosine_warmup_with_min_lr", ...)``), whose ``min_lr`` is converted with the
+    optimizer's default lr; here it is converted with ``base_lr``.
+
+    Args:
+        step: the optimizer step :math:`t \ge 0`: a number or an array.
+        base_lr: the peak lr :math:`\eta_0 \ge 0` (:math:`> 0` when ``min_lr`` is given).
+        num_warmup_steps: :math:`W`, an integer :math:`\ge 0` (it may exceed :math:`T`).
+        num_training_steps: :math:`T`, an integer :math:`\ge 0`.
+        num_cycles: :math:`c`, the number of cosine periods after warmup (any number: the
+            cosine is even, :math:`-c` gives the same schedule).
+        min_lr: the floor as an lr :math:`\ge 0`; give it or ``min_lr_rate``, not both.
+        min_lr_rate: the floor :math:`r` as a fraction of ``base_lr`` (any number, as in
+            transformers: the factor is clipped at 0).
+        warmup_lr_rate: :math:`w \ge 0`, the warmup's first factor; ``None``: :math:`1 / W`.
+
+    Returns:
+        The learning rate: a float for a scalar step, else an array of the step's shape.
+
+    Example:
+        >>> cosine_with_min_lr_schedule_with_warmup_lr_rate(
+        ...     [0, 1, 2, 3, 4], 1.0, 2, 4, min_lr_rate=0.5
+        ... )
+        array([0.5 , 1.  , 0.75, 0.5 , 0.75])
+    """
+    t, scalar = as_steps(step)
+    base_lr = check_lr("base_lr", base_lr)
+    warmup = check_int("num_warmup_steps", num_warmup_steps, 0)
+    total = check_int("num_training_steps", num_training_steps, 0)
+    num_cycles = check_real("num_cycles", num_cycles)
+    if (min_lr is None) == (min_lr_rate is None):
+        raise ValueError(
+            f"give exactly one of min_lr and min_lr_rate, got min_lr={min_lr!r}, "
+            f"min_lr_rate={min_lr_rate!r}"
+        )
+    if min_lr is not None:
+        min_lr = check_lr("min_lr", min_lr)
+        if base_lr == 0:
+            raise ValueError(f"base_lr must be > 0 to convert min_lr={min_lr!r} to a rate, got 0.0")
+        min_lr_rate = min_lr / base_lr
+    rate = check_real("min_lr_rate", min_lr_rate)
+    t = t.astype(np.float64)
+    if warmup_lr_rate is None:
+        warm = (t + 1.0) / max(1.0, warmup)
+    else:
+        w = check_real("warmup_lr_rate", warmup_lr_rate, low=0.0)
+        warm = w + (1.0 - w) * t / max(1, warmup - 1)
+    progress = (t - warmup + 1.0) / max(1.0, total - warmup)
+    decay = np.maximum(0, half_cosine(math.pi * num_cycles * 2.0 * progress) * (1 - rate) + rate)
+    return as_output(base_lr * np.where(t < warmup, warm, decay), scalar)
 
 
 def polynomial_decay_schedule_with_warmup(
@@ -238,11 +321,12 @@ def polynomial_decay_schedule_with_warmup(
     Args:
         step: the optimizer step :math:`t \ge 0`: a number or an array.
         base_lr: the peak lr :math:`\eta_0 > \eta_{end}`.
-        num_warmup_steps: :math:`W`, an integer :math:`\ge 0` and :math:`< T` (the decay must
-            last at least one step: transformers divides by :math:`T - W`).
+        num_warmup_steps: :math:`W`, an integer :math:`\ge 0` and :math:`\ne T` (transformers
+            divides by :math:`T - W` at step :math:`T`); above :math:`T` the warmup is followed
+            by ``lr_end``, as in transformers.
         num_training_steps: :math:`T`, an integer :math:`\ge 1`.
         lr_end: the final lr :math:`\eta_{end} \ge 0`.
-        power: the exponent :math:`p > 0`.
+        power: the exponent :math:`p \ge 0` (transformers raises 0 to it at step :math:`T`).
 
     Returns:
         The learning rate: a float for a scalar step, else an array of the step's shape.
@@ -253,18 +337,20 @@ def polynomial_decay_schedule_with_warmup(
     """
     t, scalar = as_steps(step)
     base_lr = check_lr("base_lr", base_lr)
-    warmup, total = check_warmup_training(num_warmup_steps, num_training_steps)
+    warmup = check_int("num_warmup_steps", num_warmup_steps, 0)
+    total = check_int("num_training_steps", num_training_steps, 1)
     if warmup == total:
         raise ValueError(
-            "num_warmup_steps must be < num_training_steps for a polynomial decay, got "
-            f"num_warmup_steps={warmup!r}, num_training_steps={total!r}"
+            "num_warmup_steps must differ from num_training_steps for a polynomial decay "
+            f"(transformers divides by their difference), got num_warmup_steps={warmup!r}, "
+            f"num_training_steps={total!r}"
         )
     lr_end = check_lr("lr_end", lr_end)
     if not base_lr > lr_end:
         raise ValueError(
             f"lr_end must be smaller than base_lr, got lr_end={lr_end!r}, base_lr={base_lr!r}"
         )
-    power = check_real("power", power, low=0.0, low_open=True)
+    power = check_real("power", power, low=0.0)
     remaining = np.maximum(1 - (t - warmup) / (total - warmup), 0.0)
     decay = ((base_lr - lr_end) * remaining**power + lr_end) / base_lr
     factor = np.where(

@@ -38,21 +38,26 @@ signature (``n`` is ``steps``):
 * step counts (``T_max``, ``T_0``, ``step_size``, ``step_size_up``, ``num_*_steps``): an integer
   slider up to ``n``, starting at a fraction of ``n`` (``T_max`` and ``num_training_steps``: ``n``;
   ``T_0``, ``step_size``: ``n // 4``; ``step_size_up``: ``n // 8``; ``num_warmup_steps``:
-  ``n // 10``; ``num_stable_steps``: ``n // 2``; ``num_decay_steps``: ``2n // 5``);
-  ``total_steps`` is fixed at ``n`` (OneCycleLR's lr ends there); ``patience`` and
-  ``cooldown`` slide over ``[0, n // 4]``;
+  ``n // 10``; ``num_stable_steps``: ``n // 2``; ``num_decay_steps``: ``2n // 5``;
+  ``total_iters``: its default, 5, as any default that fits); ``total_steps`` is fixed at ``n``
+  (OneCycleLR's lr ends there); ``patience``, ``cooldown`` and ``warmup`` (GreedyLR's) slide
+  over ``[0, n // 4]``;
 * lrs: ``base_lr`` and ``max_lr`` are fixed at 0.1 (they only scale the curve), except in a
-  schedule that has both (``cyclic_lr``: ``base_lr`` slides over ``[0, 0.1]`` from 0.01,
-  ``max_lr`` over ``[0, 0.2]``); floors ``eta_min``, ``min_lr``, ``lr_end`` slide over
-  ``[0, 0.05]``;
+  schedule that has both (``cyclic_lr``, ``greedy_lr``: ``base_lr`` slides over ``[0, 0.1]``
+  from 0.01, ``max_lr`` over ``[0, 0.2]``); floors ``eta_min``, ``min_lr``, ``lr_end`` slide
+  over ``[0, 0.05]``;
 * factors: ``gamma`` over ``[0, 1]`` (default 0.1, step decay), ``[0.98, 1]`` (default 1.0,
   cyclic ``exp_range``) or ``[0.9, 1]`` from 0.98 (no default: exponential decay); ``factor``,
   ``pct_start`` over ``[0.05, 0.95]``; ``min_lr_ratio``, ``min_lr_rate`` over ``[0, 1]``;
   ``div_factor`` over ``[1, 100]``; ``power`` over ``[0.5, 3]``; ``num_cycles`` over ``[0, 2]``
   (``[1, 5]`` when an integer); ``T_mult`` over ``[1, 4]``; momenta over ``[0.5, 1]``;
+  ``start_factor`` over ``[0.05, 1]``, ``end_factor`` over ``[0, 1]``; ``window_size`` over
+  ``[1, 100]``;
 * choices: ``mode``, ``anneal_strategy``, ``threshold_mode``, ``decay_type``, ``warmup_type``,
   booleans, ``final_div_factor`` (1e2..1e5), ``threshold`` (0..0.1) and ``milestones`` are
-  dropdowns; ``eps``, ``timescale`` and other ``None`` defaults are fixed;
+  dropdowns, and so is ``lr_lambda`` (``multiplicative_lr``'s factor of the step: a few
+  factors, shown as the lambdas they stand for); ``eps``, ``timescale``, ``reset_start`` and
+  other ``None`` defaults are fixed;
 * any other number: a slider over ``[0, 2 * default]`` (``[0, 1]`` when the default is 0);
   any other value is fixed; a required parameter without such a rule must be given.
 
@@ -62,11 +67,11 @@ A float slider without a step moves in about 100 "nice" steps (1, 2 or 5 times a
 schedulers cycle (``cyclic_momentum``, ``one_cycle_momentum``), in a second panel, from the same
 parameters; ``base_momentum`` and ``max_momentum`` are fixed at their defaults unless given.
 
-**Metrics.** ``reduce_lr_on_plateau`` takes a sequence of metrics, not steps. Its explorer feeds
-it ``metrics`` (keyword; by default a validation loss ``0.3 + 0.7 exp(-t / (n / 5))``) plus
-``noise`` times a fixed standard normal sequence (seed 0; keyword ``noise``, a slider over
-``[0, 0.05]`` from 0.01 by default), and draws that metric in a second panel. Given ``metrics``,
-the run has ``len(metrics)`` epochs.
+**Metrics.** ``reduce_lr_on_plateau`` and ``greedy_lr`` take a sequence of metrics, not steps.
+Their explorers feed them ``metrics`` (keyword; by default a validation loss
+``0.3 + 0.7 exp(-t / (n / 5))``) plus ``noise`` times a fixed standard normal sequence (seed 0;
+keyword ``noise``, a slider over ``[0, 0.05]`` from 0.01 by default), and draw that metric in a
+second panel. Given ``metrics``, the run has ``len(metrics)`` epochs.
 
 **Comparing.** ``compare`` is a list of schedules drawn on the same axes: callables of the step
 (e.g. ``functools.partial(lrlab.step_lr, base_lr=0.1, step_size=30)``), drawn fixed, and/or other

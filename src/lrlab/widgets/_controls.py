@@ -213,6 +213,8 @@ def default_control(
         return slider(name, *registry.RANGES[name], default, is_integer_param(name, default))
     if name in registry.DROPDOWNS and is_number(default):
         return dropdown(name, registry.DROPDOWNS[name], default)
+    if name in registry.FUNCTION_CHOICES and default is REQUIRED:
+        return dropdown(name, registry.FUNCTION_CHOICES[name], None)
     if name in registry.SEQUENCE_PARAMS and default is REQUIRED:
         return dropdown(
             name, [[n // 2], [n // 3, 2 * n // 3], [n // 2, 3 * n // 4]], [n // 2, 3 * n // 4]

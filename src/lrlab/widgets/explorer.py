@@ -131,7 +131,14 @@ class Explorer:
                         {
                             "name": c.name,
                             "kind": c.kind,
-                            "values": [list(v) if isinstance(v, tuple) else v for v in v_],
+                            "values": [
+                                list(v)
+                                if isinstance(v, tuple)
+                                else c.label(v)
+                                if callable(v)
+                                else v
+                                for v in v_
+                            ],
                             "labels": [c.label(v) for v in v_],
                             "center": centre,
                         }
