@@ -260,7 +260,7 @@ WARNINGS = [
     (dict(num_examples=100, warmup_steps=39), "covers 100% of the run"),
     (dict(num_examples=100, warmup_steps=50), "longer than the run (39 updates)"),
     (dict(num_examples=100, lr_scheduler_type="constant", warmup_steps=5), "ignores the warmup"),
-    (dict(num_examples=100, lr_scheduler_type="constant", warmup_ratio=0.1), "ignores the warmup"),
+    (dict(num_examples=100, lr_scheduler_type="constant", warmup_ratio=0.01), "ignores the warmup (1 step)"),
     (dict(num_examples=100, warmup_ratio=0.01), "rounds it up to 1 warmup step"),
     (dict(num_examples=100, warmup_steps=0.02), "rounds it up to 1 warmup step"),
     (dict(num_examples=100, per_device_train_batch_size=1, num_train_epochs=1, warmup_ratio=0.07), "7.000000000000001 in floating point"),
@@ -283,6 +283,13 @@ WARNINGS = [
 def test_warnings_name_the_mistake(settings, phrase):
     warnings = lrlab.plan(settings).warnings
     assert any(phrase in sentence for sentence in warnings), warnings
+
+
+def test_a_constant_schedule_is_not_said_to_start_at_lr_0():
+    warnings = lrlab.plan(
+        num_examples=100, lr_scheduler_type="constant", warmup_ratio=0.01
+    ).warnings
+    assert len(warnings) == 1 and "ignores the warmup" in warnings[0]
 
 
 def test_a_sane_plan_has_no_warning():

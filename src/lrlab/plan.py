@@ -458,7 +458,7 @@ def _warmup_steps(s: dict[str, Any], total: int, notes: list[str]) -> int:
     key, fraction = ("warmup_steps", steps) if steps > 0 else ("warmup_ratio", ratio)
     product = total * fraction
     warmup = math.ceil(product)
-    if 0 < product < 1:
+    if 0 < product < 1 and s["lr_scheduler_type"] != "constant":  # constant: no warmup at all
         notes.append(
             f"{key}={fraction!r} of {total} updates is {product:.3g} of an update: the Trainer "
             "rounds it up to 1 warmup step, a first update at lr 0 and no other warmup (code "
@@ -503,7 +503,8 @@ def _schedule(
     if kind == "constant":
         if warmup:
             notes.append(
-                f"lr_scheduler_type='constant' ignores the warmup ({warmup} steps): transformers "
+                f"lr_scheduler_type='constant' ignores the warmup ({warmup} step"
+                f"{'s' if warmup > 1 else ''}): transformers "
                 "builds it without one; use 'constant_with_warmup' to warm up."
             )
         return np.asarray(fn(steps, lr, 0), dtype=float), 0
