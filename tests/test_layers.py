@@ -25,6 +25,7 @@ ALLOWED = {
     "training": {"_checks", "seeding", "stats", "schedules"},
     "range_test": {"_checks", "seeding", "training"},
     "grading": {"_checks", "seeding", "schedules", "training"},
+    "plan": {"_checks", "schedules", "plotting"},
 }
 
 

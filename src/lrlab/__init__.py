@@ -2,8 +2,9 @@
 
 ``import lrlab`` needs NumPy alone: the pure schedules (:mod:`lrlab.schedules`) are imported
 here, while the drop-in torch schedulers (:mod:`lrlab.schedulers`), the slider explorers
-(:mod:`lrlab.widgets`) and the grader (:mod:`lrlab.grading`) are imported the first time one of
-their names is used, so the schedules also run where torch cannot.
+(:mod:`lrlab.widgets`), the grader (:mod:`lrlab.grading`) and the run planner (:mod:`lrlab.plan`,
+a callable module: ``lrlab.plan(config)``) are imported the first time one of their names is
+used, so the schedules also run where torch cannot.
 """
 
 from __future__ import annotations
@@ -81,6 +82,8 @@ _LAZY = {
         "get_scheduler",
     )
 }
+# The run planner: ``lrlab.plan`` is its module, which is callable (``lrlab.plan(config)``).
+_LAZY["Plan"] = "plan"
 _SUBMODULES = (
     "schedules",
     "schedulers",
@@ -90,6 +93,7 @@ _SUBMODULES = (
     "training",
     "range_test",
     "seeding",
+    "plan",
 )
 
 __all__ = [
@@ -114,6 +118,7 @@ __all__ = [
     "multistep_lr",
     "one_cycle_lr",
     "one_cycle_momentum",
+    "plan",
     "polynomial_decay_schedule_with_warmup",
     "polynomial_lr",
     "reduce_lr_on_plateau",
