@@ -139,3 +139,32 @@ def test_page_list_skips_theme_fragments_and_hidden_folders(tmp_path):
     ]
     assert chapter_pages(tmp_path) == ["notebooks/01_step_decay.html"]
     assert site_pages(tmp_path / "missing") == []
+
+
+def test_a_phone_reads_figures_and_long_names(browser, site):
+    """At 390 px a figure keeps a readable width and scrolls sideways inside its cell (the page
+    itself does not), and the API page's contents list wraps long names instead of cutting them."""
+    _need_site(chapter_pages())
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(f"{site}/notebooks/01_step_decay.html", wait_until="load")
+        widths = page.evaluate(
+            """() => [...document.querySelectorAll('.cell_output img')].map(img => {
+                const box = img.closest('.cell_output');
+                return [img.clientWidth, box.scrollWidth > box.clientWidth];
+            })"""
+        )
+        assert widths and all(w >= 600 and scrolls for w, scrolls in widths), widths
+        assert page.evaluate("document.documentElement.scrollWidth") <= 391
+        context.close()
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.goto(f"{site}/book/api.html", wait_until="load")
+        cut = page.evaluate(
+            """() => [...document.querySelectorAll('.bd-toc-nav .nav-link')]
+                .filter(a => a.scrollWidth > a.clientWidth + 1).map(a => a.textContent.trim())"""
+        )
+        assert cut == [], f"contents entries cut: {cut}"
+    finally:
+        context.close()

@@ -538,6 +538,20 @@ def test_same_schedule_twice_gets_distinct_labels():
     ]
 
 
+def test_a_label_never_names_a_value_a_control_changes():
+    # A partial's keyword that has a control is shown by the control, not frozen in the label
+    # (the heading once read "step_size=30" after the slider had moved); others stay.
+    schedule = functools.partial(lrlab.step_lr, base_lr=0.1, step_size=30)
+    ex = explore(schedule, steps=100, step_size=(5, 60))
+    assert ex.title == "step_lr(base_lr=0.1)" == ex._layers[0].label  # base_lr stays fixed
+    ex.slider("step_size").value = 10
+    assert "step_size=30" not in repr(ex) and "step_size=10" in repr(ex)
+    html = ex._repr_mimebundle_()["text/html"]
+    assert "step_size=30" not in html
+    halving = functools.partial(lrlab.lambda_lr, lr_lambda=lambda t: 0.5**t)
+    assert explore(halving, steps=10).title.startswith("lambda_lr(lr_lambda=<function")
+
+
 # -- display -----------------------------------------------------------------------------------
 
 

@@ -1,4 +1,6 @@
-"""Sphinx extension of the lrlab book: every inline script appears once on a page.
+"""Sphinx extension of the lrlab book: every inline script appears once on a page, and the
+book's own style sheet (``static/lrlab-site.css``: readable figures on a phone, long names in
+the page's contents wrapped, not cut) is on every page.
 
 Sphinx 7.4 writes twice each inline script (``app.add_js_file(None, body=...)``) that an extension
 registers after the builder is created: once as registered (named ``None``), and again when
@@ -38,4 +40,5 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> Non
 
 def setup(app) -> dict:
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
+    app.add_css_file("lrlab-site.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

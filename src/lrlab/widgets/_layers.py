@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import inspect
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Any
 
 import numpy as np
@@ -29,11 +29,16 @@ __all__ = [
 ]
 
 
-def schedule_label(fn: Callable) -> str:
-    """The name of ``fn``, with the keywords of a ``functools.partial``."""
+def schedule_label(fn: Callable, controlled: Collection[str] = ()) -> str:
+    """The name of ``fn``, with the keywords of a ``functools.partial`` but those in
+    ``controlled`` (a control shows their current values, and a label must not name an old one).
+    """
     if isinstance(fn, functools.partial):
-        args = ", ".join(f"{k}={v!r}" for k, v in fn.keywords.items())
-        return f"{schedule_label(fn.func)}({args})"
+        kept = {k: v for k, v in fn.keywords.items() if k not in controlled}
+        name = schedule_label(fn.func, controlled)
+        if not kept:
+            return name
+        return f"{name}({', '.join(f'{k}={v!r}' for k, v in kept.items())})"
     return getattr(fn, "__name__", type(fn).__name__)
 
 
@@ -150,7 +155,7 @@ def make_layer(schedule: Callable, n: int, params: dict, metrics: Any, noise: An
         if controls["noise"].kind == "dropdown" or not is_number(controls["noise"].value):
             raise ValueError(f"explore: noise must be a number or a range, got {noise!r}")
     return Layer(
-        label=label,
+        label=schedule_label(schedule, {k for k, c in controls.items() if c.kind != "fixed"}),
         fn=schedule,
         controls=controls,
         fn_names=fn_names,
