@@ -301,8 +301,12 @@ def _train_group(
     """Train the runs ``(make_scheduler, lr, seed)`` side by side, as separate loops would."""
     text = budget.data
     K, vocab = len(jobs), len(text.alphabet)
-    models = [_init_params(budget, vocab, seed) for _, _, seed in jobs]
-    optimizers = [budget.optimizer(lr)(list(m.values())) for m, (_, lr, _) in zip(models, jobs)]
+    # Each run's weights are one flat tensor (so its AdamW steps one tensor, not thirty); the
+    # model reads them through views of the runs' stack.
+    inits = [_init_params(budget, vocab, seed) for _, _, seed in jobs]
+    shapes = {name: p.shape for name, p in inits[0].items()}
+    flats = [torch.cat([p.detach().flatten() for p in m.values()]).requires_grad_() for m in inits]
+    optimizers = [budget.optimizer(lr)([flat]) for flat, (_, lr, _) in zip(flats, jobs)]
     schedulers = [build_scheduler(make, opt) for (make, _, _), opt in zip(jobs, optimizers)]
     generators = [torch.Generator().manual_seed(seed + 1_000_003) for _, _, seed in jobs]
     val, test = _eval_windows(text.val, budget), _eval_windows(text.test, budget)
@@ -312,8 +316,16 @@ def _train_group(
     curves = {name: np.full((K, E + 1), np.nan) for name in ("vl", "va", "tl", "ta")}
     alive = np.ones(K, dtype=bool)
 
+    def stack():
+        whole, stacked, first = torch.stack(flats), {}, 0
+        for name, shape in shapes.items():
+            size = math.prod(shape)
+            stacked[name] = whole[:, first : first + size].view(K, *shape)
+            first += size
+        return stacked
+
     def evaluate(e):
-        stacked = {name: torch.stack([m[name] for m in models]) for name in models[0]}
+        stacked = stack()
         for (loss, acc), split in (
             (_evaluate(stacked, budget, val), "v"),
             (_evaluate(stacked, budget, test), "t"),
@@ -327,8 +339,7 @@ def _train_group(
             [torch.randint(0, n, (budget.batch_size,), generator=g) for g in generators]
         )
         w = _windows(text.train, starts, budget.context + 1)
-        stacked = {name: torch.stack([m[name] for m in models]) for name in models[0]}
-        logits = _logits(stacked, w[..., :-1], budget)
+        logits = _logits(stack(), w[..., :-1], budget)
         losses = (
             F.cross_entropy(logits.reshape(-1, vocab), w[..., 1:].reshape(-1), reduction="none")
             .view(K, -1)
