@@ -49,11 +49,17 @@ def check_real(
     too_low = low is not None and (value <= low if low_open else value < low)
     too_high = high is not None and (value >= high if high_open else value > high)
     if too_low or too_high:
-        left = "(" if low_open else "["
-        right = ")" if high_open else "]"
-        lo = "-inf" if low is None else repr(low)
-        hi = "inf" if high is None else repr(high)
-        raise ValueError(f"{name} must be in {left}{lo}, {hi}{right}, got {value!r}")
+        bounded_low = low is not None and math.isfinite(low)
+        bounded_high = high is not None and math.isfinite(high)
+        if bounded_low and bounded_high:
+            left = "(" if low_open else "["
+            right = ")" if high_open else "]"
+            where = f"in {left}{low!r}, {high!r}{right}"
+        elif bounded_low:
+            where = f"{'>' if low_open else '>='} {low!r}"
+        else:
+            where = f"{'<' if high_open else '<='} {high!r}"
+        raise ValueError(f"{name} must be {where}, got {value!r}")
     return value
 
 

@@ -390,7 +390,9 @@ def greedy_lr(
         >>> greedy_lr([5, 4, 3, 3, 3], base_lr=0.5, factor=0.5, patience=1, min_lr=0.1)
         array([0.5, 1. , 1. , 1. , 0.5])
 
-    Reference: Subramanian et al. (2025), *GreedyLR: A novel adaptive learning rate scheduler*
+    Reference: Subramanian et al. (2025), *Dynamic Learning Rate Scheduling based on Loss Changes
+    Leads to Faster Convergence* (transformers names it "GreedyLR: A Novel Adaptive Learning Rate
+    Scheduler")
     (arXiv:2512.14527); ``transformers.optimization.GreedyLR``.
     """
     base_lr = check_lr("base_lr", base_lr)
