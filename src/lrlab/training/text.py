@@ -78,7 +78,7 @@ class Text:
 
 @functools.cache
 def load_text(val_fraction: float = 0.05, test_fraction: float = 0.05) -> Text:
-    """The source of :data:`SOURCES`, read from this Python's standard library.
+    """The source of the modules ``SOURCES`` names, read from this Python's standard library.
 
     Characters outside printable ASCII (and the newline) are dropped. The last
     ``val_fraction + test_fraction`` of the text is held out: validation, then test.
