@@ -310,6 +310,9 @@ def _train_group(
     flats = [torch.cat([p.detach().flatten() for p in m.values()]).requires_grad_() for m in inits]
     optimizers = [budget.optimizer(lr)([flat]) for flat, (_, lr, _) in zip(flats, jobs)]
     schedulers = [build_scheduler(make, opt) for (make, _, _), opt in zip(jobs, optimizers)]
+    # Stepped after every update, or (ReduceLROnPlateau) after every evaluation: decided once.
+    per_update = [s is not None and not is_plateau(s) for s in schedulers]
+    per_evaluation = [s is not None and is_plateau(s) for s in schedulers]
     generators = [torch.Generator().manual_seed(seed + 1_000_003) for _, _, seed in jobs]
     val, test = _eval_windows(text.val, budget), _eval_windows(text.test, budget)
     T, E, n = budget.updates, budget.epochs, len(text.train) - budget.context - 1
@@ -358,12 +361,12 @@ def _train_group(
                 alive[k] = False
                 continue
             optimizers[k].step()
-            if schedulers[k] is not None and not is_plateau(schedulers[k]):
+            if per_update[k]:
                 schedulers[k].step()
         if (t + 1) % budget.eval_every == 0:
             evaluate((t + 1) // budget.eval_every)
             for k in np.flatnonzero(alive):
-                if schedulers[k] is not None and is_plateau(schedulers[k]):
+                if per_evaluation[k]:
                     schedulers[k].step(curves["vl"][k, (t + 1) // budget.eval_every])
         bar.update(K)
     return [
