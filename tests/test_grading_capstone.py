@@ -1,5 +1,5 @@
-"""Tests of `lrlab.grading.capstone`: chapter 9's exercise, graded by training the reader's
-schedule (lrlab.training.Budget) against the tuned constant learning rate.
+"""Tests of `lrlab.grading.capstone`: the capstone's exercise, graded by training the reader's
+schedule on the text task (lrlab.training.RACE_BUDGET) against the tuned constant learning rate.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ def _capstone(make_scheduler, lr):
 
 
 def _total_steps():
-    from lrlab.training import Budget
+    from lrlab.training import RACE_BUDGET
 
-    return Budget().total_steps
+    return RACE_BUDGET.total_steps
 
 
 def test_capstone_a_decay_to_zero_from_a_high_peak_beats_the_constant():
@@ -29,23 +29,25 @@ def test_capstone_a_decay_to_zero_from_a_high_peak_beats_the_constant():
 
     total = _total_steps()
     report = check(
-        "beat_the_constant", _capstone(lambda opt: lrlab.CosineAnnealingLR(opt, T_max=total), 0.56)
+        "beat_the_constant", _capstone(lambda opt: lrlab.CosineAnnealingLR(opt, T_max=total), 0.02)
     )
+    assert total == 1000
     assert report.passed and report.score == report.max_score == 5, report
     verdict = report.checks[-1].message
-    assert "lower by" in verdict and "constant lr 0.14" in verdict and "100, 101, 102" in verdict
+    assert "lower by" in verdict and "constant lr 0.005" in verdict and "100, 101, 102" in verdict
     assert report.figure() is not None  # the reader's lrs over the baseline's
 
 
 def test_capstone_lengths_in_epochs_stepped_per_update_fail_with_the_reason():
     import lrlab
 
-    report = check("beat_the_constant", _capstone(lambda opt: lrlab.StepLR(opt, step_size=5), 0.56))
+    # "every 5 evaluations" meant, every 5 updates done: the lr is gone after a few dozen updates
+    report = check("beat_the_constant", _capstone(lambda opt: lrlab.StepLR(opt, step_size=5), 0.02))
     assert not report.passed and report.status == "failed"
     assert [c.passed for c in report.checks] == [True, True, True, True, False]
     verdict = report.checks[-1].message
     assert "higher by" in verdict
-    assert "within the first epoch" in verdict and "steps_per_epoch (17)" in verdict
+    assert "within the first 200 updates" in verdict and "budget.total_steps = 1000" in verdict
 
 
 def test_capstone_a_crashing_factory_is_reported_not_raised():
@@ -66,12 +68,13 @@ def test_capstone_one_cycle_counted_in_epochs_stops_training_with_a_hint():
 
     report = check(
         "beat_the_constant",
-        _capstone(lambda opt: lrlab.OneCycleLR(opt, max_lr=0.5, total_steps=20), 0.5),
+        _capstone(lambda opt: lrlab.OneCycleLR(opt, max_lr=0.02, total_steps=5), 0.02),
     )
     trains = report.checks[2]
     assert not trains.passed
-    assert "cannot go to step 21" in trains.message
-    assert f"= {_total_steps()} steps" in trains.message and "budget.total_steps" in trains.message
+    assert "cannot go to step 6" in trains.message
+    assert "1000 times (budget.total_steps)" in trains.message
+    assert "evaluations (5 of them)" in trains.message
     assert "training.py" not in trains.message  # lrlab's own line is not blamed on the reader
 
 
@@ -80,11 +83,13 @@ def test_capstone_a_peak_that_blows_up_and_a_constant_in_disguise_fail():
 
     total = _total_steps()
     report = check(
-        "beat_the_constant", _capstone(lambda opt: lrlab.CosineAnnealingLR(opt, T_max=total), 3.0)
+        # AdamW's decoupled weight decay multiplies the weights by 1 - lr * 0.01 = -9 each update
+        "beat_the_constant",
+        _capstone(lambda opt: lrlab.CosineAnnealingLR(opt, T_max=total), 1000.0),
     )
     assert not report.checks[2].passed and "blew up" in report.checks[2].message
     report = check(
-        "beat_the_constant", _capstone(lambda opt: lrlab.LambdaLR(opt, lambda t: 1.0), 0.2)
+        "beat_the_constant", _capstone(lambda opt: lrlab.LambdaLR(opt, lambda t: 1.0), 0.01)
     )
     assert report.checks[2].passed and not report.checks[3].passed
     assert "constant learning rate" in report.checks[3].message

@@ -249,22 +249,24 @@ class Runner:
     """
 
     def __init__(self, time_limit: float):
-        self.time_limit = time_limit
+        self.time_limit = self.check_limit = time_limit
         self.deadline = math.inf
         self.timed_out = False
         self.output = _Output()
         self.warning: str | None = None
         self.tensor_note = False
 
-    def start_check(self) -> None:
-        """Start the clock of a check: its calls must return within ``time_limit`` seconds."""
-        self.deadline = time.monotonic() + self.time_limit
+    def start_check(self, time_limit: float | None = None) -> None:
+        """Start the clock of a check: its calls must return within ``time_limit`` seconds
+        (default: the runner's; a check that trains models needs longer)."""
+        self.check_limit = self.time_limit if time_limit is None else time_limit
+        self.deadline = time.monotonic() + self.check_limit
 
     def timeout_failure(self) -> Failure:
         """The :class:`Failure` of a check stopped at its deadline."""
         return Failure(
             "timeout",
-            f"stopped after {self.time_limit:g} s: the code did not "
+            f"stopped after {self.check_limit:g} s: the code did not "
             "return in time. Is there a loop that never ends (a `while` whose "
             "condition never becomes false)?",
         )

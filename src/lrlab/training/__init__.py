@@ -45,6 +45,7 @@ from lrlab.training.runs import (
     train_runs,
 )
 from lrlab.training.text import (
+    RACE_BUDGET,
     Text,
     TextBudget,
     load_text,
@@ -53,6 +54,7 @@ from lrlab.training.text import (
 )
 
 __all__ = [
+    "RACE_BUDGET",
     "Budget",
     "Digits",
     "QuadraticBowl",

@@ -1,4 +1,4 @@
-"""The capstone's fixed training :class:`Budget`, and :func:`record_lrs`, what a scheduler
+"""The digits' fixed training :class:`Budget`, and :func:`record_lrs`, what a scheduler
 writes into the optimizer step by step (the chapters' verification against torch).
 """
 
@@ -21,7 +21,10 @@ __all__ = ["Budget", "record_lrs"]
 
 @dataclass(frozen=True)
 class Budget:
-    """The fixed training budget every schedule gets in a fair comparison (chapter 9's race).
+    """A fixed training budget on the digits: every schedule gets the same in a fair comparison.
+
+    The capstone's race runs on the text task instead (:data:`lrlab.training.text.RACE_BUDGET`);
+    the demonstrations of its checklist use this one.
 
     One model, one data split, one optimizer and one number of epochs: only the peak learning
     rate and the scheduler change between contenders. Every scheduler is stepped after each
