@@ -73,7 +73,8 @@ def notebooks(folder: str) -> list[Path]:
 
 
 def chapters() -> list[Path]:
-    return notebooks("notebooks")
+    """The numbered chapters (``notebooks/NN_topic``); an appendix notebook is not one."""
+    return [p for p in notebooks("notebooks") if re.match(r"\d\d_", p.name)]
 
 
 def all_notebooks() -> list[Path]:

@@ -93,3 +93,35 @@ def test_compare_runs_reads_final_metrics():
         compare_runs(runs, "good", "tiny", metric="acc")
     with pytest.raises(ValueError, match="nope"):
         compare_runs(runs, "good", "nope")
+
+
+def test_compare_runs_at_an_earlier_epoch():
+    torch = pytest.importorskip("torch")
+    from lrlab.training import compare_runs, seed_values, train_runs
+
+    runs = train_runs(
+        {
+            "fast": {"make_optimizer": lambda p: torch.optim.SGD(p, lr=0.3)},
+            "slow": {"make_optimizer": lambda p: torch.optim.SGD(p, lr=0.01)},
+        },
+        seeds=(0, 1, 2, 3, 4),
+        epochs=3,
+        progress=False,
+    )
+    # epoch e: the mean minibatch loss of the e-th epoch, and the metrics after e epochs
+    for epoch in (1, 2, 3):
+        by_hand = [
+            r.train_loss[(epoch - 1) * r.steps_per_epoch : epoch * r.steps_per_epoch].mean()
+            for r in runs["fast"]
+        ]
+        got = seed_values(runs, "fast", metric="train_loss", epoch=epoch)
+        np.testing.assert_allclose(got, by_hand, rtol=1e-12)
+        val = compare_runs(runs, "fast", "slow", metric="val_acc", epoch=epoch)
+        assert val.mean[0] == pytest.approx(np.mean([r.val_acc[epoch] for r in runs["fast"]]))
+    first = compare_runs(runs, "fast", "slow", metric="train_loss", epoch=1)
+    last = compare_runs(runs, "fast", "slow", metric="train_loss")
+    assert first.mean[0] > last.mean[0]  # the first epoch's loss is the larger
+    assert last.mean[0] == pytest.approx(seed_values(runs, "fast", metric="train_loss").mean())
+    for bad in (0, 4, 1.5):
+        with pytest.raises(ValueError, match="epoch"):
+            compare_runs(runs, "fast", "slow", epoch=bad)

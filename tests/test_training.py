@@ -29,6 +29,7 @@ NOTEBOOK_NAMES = [
     "predict_proba",
     "ensemble_metrics",
     "compare_runs",
+    "seed_values",
     "TrainResult",
     "Digits",
     "SurfaceRun",

@@ -1,6 +1,6 @@
 """Training runs on the digits: :func:`train` and :func:`train_runs`, the ensembles of their
 snapshots, and the summaries of several seeds (:func:`mean_result`, :func:`final_metrics`,
-:func:`summarize`, :func:`compare_runs`).
+:func:`summarize`, :func:`seed_values`, :func:`compare_runs`).
 """
 
 from __future__ import annotations
@@ -35,6 +35,7 @@ __all__ = [
     "is_plateau",
     "mean_result",
     "predict_proba",
+    "seed_values",
     "steps_per_epoch",
     "summarize",
     "train",
@@ -529,15 +530,66 @@ def summarize(runs: Mapping[str, Sequence[TrainResult]], *, split: str = "val") 
 _METRICS = ("val_loss", "val_acc", "test_loss", "test_acc", "train_loss")
 
 
+def seed_values(
+    runs: Mapping[str, Sequence[TrainResult]],
+    label: str,
+    *,
+    metric: str = "val_loss",
+    epoch: int | None = None,
+) -> np.ndarray:
+    """One value of ``metric`` per seed of configuration ``label``, after ``epoch`` epochs.
+
+    Args:
+        runs: label -> several :class:`TrainResult`.
+        label: the configuration.
+        metric: ``"val_loss"`` (default), ``"val_acc"``, ``"test_loss"``, ``"test_acc"``, or
+            ``"train_loss"``, the mean minibatch loss of the epoch
+            (:attr:`TrainResult.epoch_train_loss`).
+        epoch: after how many epochs, from 1 to the run's epochs; ``None`` (default): the last.
+
+    Returns:
+        ``(seeds,)``, ``nan`` for a run that diverged.
+
+    Example:
+        >>> import torch
+        >>> runs = train_runs({"sgd": {"make_optimizer": lambda p: torch.optim.SGD(p, lr=0.3)}},
+        ...                   seeds=2, epochs=3, progress=False)
+        >>> seed_values(runs, "sgd", metric="train_loss", epoch=1).shape
+        (2,)
+    """
+    metric = check_choice("metric", metric, _METRICS)
+    if label not in runs:
+        raise ValueError(f"runs has no configuration {label!r}; it has {sorted(runs)}")
+    if epoch is not None:
+        epoch = check_int("epoch", epoch, minimum=1)
+    values = []
+    for run in runs[label]:
+        epochs = len(run.val_loss) - 1
+        if epoch is not None:
+            if epoch > epochs:
+                raise ValueError(f"epoch must be <= {epochs}, the run's epochs, got {epoch}")
+        after = epochs if epoch is None else epoch
+        if metric == "train_loss":
+            value = run.epoch_train_loss[after - 1]
+        else:
+            curve = getattr(run, metric)
+            if curve is None:
+                raise ValueError(f"runs[{label!r}] has no {metric}: train on data with a test set")
+            value = curve[after]
+        values.append(math.nan if run.diverged else float(value))
+    return np.array(values, dtype=float)
+
+
 def compare_runs(
     runs: Mapping[str, Sequence[TrainResult]],
     a: str,
     b: str,
     *,
     metric: str = "val_loss",
+    epoch: int | None = None,
     **rule: Any,
 ) -> Comparison:
-    """Compare two configurations of :func:`train_runs` by a final metric, by the book's rule.
+    """Compare two configurations of :func:`train_runs` by a metric, by the book's rule.
 
     ``"A beats B"`` only with at least 5 seeds each and a difference of the means above two
     standard errors (:func:`lrlab.stats.compare`; ``rule`` overrides ``min_seeds`` and ``z``);
@@ -546,9 +598,11 @@ def compare_runs(
     Args:
         runs: label -> several :class:`TrainResult`.
         a, b: the two labels.
-        metric: ``"val_loss"`` (default), ``"val_acc"``, ``"test_loss"`` or ``"test_acc"``,
-            after the last epoch (an accuracy is better when higher), or ``"train_loss"``,
-            the mean minibatch loss of the last epoch (:attr:`TrainResult.epoch_train_loss`).
+        metric: ``"val_loss"`` (default), ``"val_acc"``, ``"test_loss"`` or ``"test_acc"``
+            (an accuracy is better when higher), or ``"train_loss"``, the mean minibatch loss
+            of the epoch (:attr:`TrainResult.epoch_train_loss`).
+        epoch: compare after this many epochs (1 to the run's epochs); ``None`` (default):
+            after the last (:func:`seed_values`).
 
     Example:
         >>> import torch
@@ -558,23 +612,10 @@ def compare_runs(
         >>> compare_runs(runs, "0.3", "0.001").winner
         '0.3'
     """
-    metric = check_choice("metric", metric, _METRICS)
-    for label in (a, b):
-        if label not in runs:
-            raise ValueError(f"runs has no configuration {label!r}; it has {sorted(runs)}")
-
-    def finals(label: str) -> list[float]:
-        values = []
-        for run in runs[label]:
-            curve = run.epoch_train_loss if metric == "train_loss" else getattr(run, metric)
-            if curve is None:
-                raise ValueError(f"runs[{label!r}] has no {metric}: train on data with a test set")
-            values.append(math.nan if run.diverged else float(curve[-1]))
-        return values
-
+    values = {label: seed_values(runs, label, metric=metric, epoch=epoch) for label in (a, b)}
     return compare(
-        finals(a),
-        finals(b),
+        values[a],
+        values[b],
         labels=(str(a), str(b)),
         higher_is_better=metric.endswith("acc"),
         **rule,
