@@ -78,6 +78,7 @@ LAYERS = [
     "chapters",
     "decay_exercises",
     "capstone",
+    "practice",
     "catalogue",
     "registry",
 ]

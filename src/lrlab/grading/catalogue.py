@@ -43,6 +43,7 @@ from lrlab.grading.decay_exercises import (
     STEP_LR,
 )
 from lrlab.grading.function_kind import Case, FunctionExercise, Mistake
+from lrlab.grading.practice import DESIGN_SCHEDULE, FIX_THE_SCHEDULE, PLAN_COUNTS
 
 __all__ = [
     "BEAT_THE_CONSTANT",
@@ -57,14 +58,17 @@ __all__ = [
     "COSINE_T_MAX_PER_UPDATE",
     "CYCLIC_LR",
     "CYCLIC_STEP_SIZE_UP",
+    "DESIGN_SCHEDULE",
     "EXPONENTIAL_GAMMA_FOR_TARGET",
     "EXPONENTIAL_LR",
+    "FIX_THE_SCHEDULE",
     "LINEAR_SCHEDULE_WITH_WARMUP",
     "LOOP_ORDER",
     "LR_OF_LAST_UPDATE",
     "MULTISTEP_LR",
     "ONE_CYCLE_LR",
     "ONE_CYCLE_TOTAL_STEPS",
+    "PLAN_COUNTS",
     "PLATEAU_FIRST_CUT",
     "RANGE_TEST_MAX_LR",
     "REDUCE_LR_ON_PLATEAU",
@@ -336,4 +340,7 @@ BUILTIN = [
     PLATEAU_FIRST_CUT,
     ONE_CYCLE_TOTAL_STEPS,
     WARMUP_STEPS_WITH_ACCUMULATION,
+    PLAN_COUNTS,
+    FIX_THE_SCHEDULE,
+    DESIGN_SCHEDULE,
 ]
