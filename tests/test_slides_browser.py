@@ -1,4 +1,4 @@
-"""A lecture deck in a real browser: chapter 9's reveal.js deck, built by scripts/make_slides.py
+"""A lecture deck in a real browser: the capstone's reveal.js deck, built by scripts/make_slides.py
 into a temporary folder and served from 127.0.0.1, must load nothing from another host, log no
 console error, typeset its maths with the local MathJax, and redraw an explorer's curve, as the
 schedule gives it, when a slider moves. A screenshot goes to /tmp/lrlab_slides.png.
@@ -31,7 +31,7 @@ from browser_utils import (  # noqa: F401 - browser is a fixture
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTER = ROOT / "notebooks" / "09_capstone.ipynb"
+CHAPTER = ROOT / "notebooks" / "10_capstone.ipynb"
 
 
 def _make_slides():
@@ -45,7 +45,7 @@ def _make_slides():
 
 @pytest.fixture(scope="module")
 def deck(tmp_path_factory):
-    """(folder, deck file name): chapter 9's deck, built with its scripts next to it."""
+    """(folder, deck file name): the capstone's deck, built with its scripts next to it."""
     make_slides = _make_slides()
     missing = [n for n in make_slides.VENDORED if not (make_slides.VENDOR / n).is_dir()]
     if missing:
