@@ -63,6 +63,22 @@ class Exercise:
                 report = self._grade(answer, runner)
         except KeyboardInterrupt:
             raise
+        except ImportError as exc:  # the grader's own import: the reader's code runs in runner.call
+            report = Report(
+                self.exercise_id,
+                self.title,
+                [
+                    Check(
+                        "grader",
+                        False,
+                        f"this exercise needs {exc.name or 'a package'}, which is not installed "
+                        "where the grader runs, so the answer was not graded. Install the "
+                        "course's requirements there (`make venv`, or "
+                        "`pip install -r requirements.txt`).",
+                    )
+                ],
+                status=GRADER_ERROR,
+            )
         except BaseException as exc:  # noqa: BLE001 - a bug of the grader, not of the reader
             where = traceback.extract_tb(exc.__traceback__)[-1]
             report = Report(
@@ -352,21 +368,8 @@ class SchedulerExercise(Exercise):
                     )
                 ],
             )
-        try:
-            import torch
-        except ImportError:
-            return Report(
-                self.exercise_id,
-                self.title,
-                [
-                    Check(
-                        "torch",
-                        False,
-                        "this exercise needs torch, which is not installed.",
-                        points=len(names),
-                    )
-                ],
-            )
+        import torch  # missing: Exercise.grade reports that the grader cannot run
+
         params = [torch.nn.Parameter(torch.zeros(1)) for _ in self.base_lrs]
         groups = [{"params": [p], "lr": lr} for p, lr in zip(params, self.base_lrs)]
         optimizer = torch.optim.SGD(groups, lr=self.base_lrs[0])
