@@ -64,39 +64,26 @@ class Exercise:
         except KeyboardInterrupt:
             raise
         except ImportError as exc:  # the grader's own import: the reader's code runs in runner.call
-            report = Report(
-                self.exercise_id,
-                self.title,
-                [
-                    Check(
-                        "grader",
-                        False,
-                        f"this exercise needs {exc.name or 'a package'}, which is not installed "
-                        "where the grader runs, so the answer was not graded. Install the "
-                        "course's requirements there (`make venv`, or "
-                        "`pip install -r requirements.txt`).",
-                    )
-                ],
-                status=GRADER_ERROR,
+            report = self._grader_error(
+                f"this exercise needs {exc.name or 'a package'}, which is not installed where "
+                "the grader runs, so the answer was not graded. Install the course's "
+                "requirements there (`make venv`, or `pip install -r requirements.txt`)."
             )
         except BaseException as exc:  # noqa: BLE001 - a bug of the grader, not of the reader
             where = traceback.extract_tb(exc.__traceback__)[-1]
-            report = Report(
-                self.exercise_id,
-                self.title,
-                [
-                    Check(
-                        "grader",
-                        False,
-                        f"The grader failed ({type(exc).__name__}: {_safe_str(exc)} at "
-                        f"{os.path.basename(where.filename)}:{where.lineno}). This is a bug in lrlab, "
-                        "not in your code: please report it.",
-                    )
-                ],
-                status=GRADER_ERROR,
+            report = self._grader_error(
+                f"The grader failed ({type(exc).__name__}: {_safe_str(exc)} at "
+                f"{os.path.basename(where.filename)}:{where.lineno}). This is a bug in lrlab, "
+                "not in your code: please report it."
             )
         report.notes.extend(runner.notes())
         return report
+
+    def _grader_error(self, message: str) -> Report:
+        """The report of an answer the grader could not grade, for ``message``'s reason."""
+        return Report(
+            self.exercise_id, self.title, [Check("grader", False, message)], status=GRADER_ERROR
+        )
 
     def _grade(self, answer: Any, runner: Runner) -> Report:  # pragma: no cover - abstract
         raise NotImplementedError
