@@ -72,6 +72,7 @@ LAYERS = [
     "_helpers",
     "report",
     "sandbox",
+    "scratch",
     "kinds",
     "function_kind",
     "_changes",

@@ -18,6 +18,7 @@ import numpy as np
 from lrlab.grading._helpers import _fmt, _safe_repr, _safe_str
 from lrlab.grading.report import GRADER_ERROR, NOT_ATTEMPTED, Check, Curve, Report
 from lrlab.grading.sandbox import TIME_LIMIT, Runner, as_float, no_kernel_exit
+from lrlab.grading.scratch import borrowed, grading_mode
 
 __all__ = [
     "ATOL",
@@ -45,6 +46,9 @@ class Exercise:
     """
 
     builtin = False
+    #: An implementation exercise: an answer that calls a library's schedule or scheduler gets a
+    #: note, and scores 0 under ``LRLAB_GRADING=strict`` (:mod:`lrlab.grading.scratch`).
+    from_scratch = False
 
     def __init__(self, exercise_id: str, title: str = ""):
         if not isinstance(exercise_id, str) or not re.fullmatch(
@@ -57,6 +61,7 @@ class Exercise:
         self.title = title
 
     def grade(self, answer: Any, *, time_limit: float = TIME_LIMIT) -> Report:
+        strict = grading_mode() == "strict"  # a bad LRLAB_GRADING is the setup's ValueError
         runner = Runner(time_limit)
         try:
             with no_kernel_exit():
@@ -77,7 +82,32 @@ class Exercise:
                 "not in your code: please report it."
             )
         report.notes.extend(runner.notes())
+        if self.from_scratch and report.status not in (NOT_ATTEMPTED, GRADER_ERROR):
+            report = self._from_scratch(answer, report, strict)
         return report
+
+    def _from_scratch(self, answer: Any, report: Report, strict: bool) -> Report:
+        """``report``, with a note when the answer calls a library's schedule; 0 if strict."""
+        uses = borrowed(answer)
+        if not uses:
+            return report
+        what = f"your answer uses {', '.join(uses)}: the exercise is to write it from scratch"
+        if not strict:
+            report.notes.append(
+                f"{what}. (In a graded course, with LRLAB_GRADING=strict, it would score 0.)"
+            )
+            return report
+        message = (
+            f"{what}, so it scores 0 (LRLAB_GRADING=strict); its values alone would score "
+            f"{report.score}/{report.max_score}."
+        )
+        return Report(
+            self.exercise_id,
+            self.title,
+            [Check("from scratch", False, message, points=report.max_score)],
+            notes=report.notes,
+            curve=report._curve,
+        )
 
     def _grader_error(self, message: str) -> Report:
         """The report of an answer the grader could not grade, for ``message``'s reason."""
@@ -310,6 +340,8 @@ class SchedulerExercise(Exercise):
     Each step records ``optimizer.param_groups[i]["lr"]`` (and ``get_last_lr()``), then calls
     ``optimizer.step()`` and ``scheduler.step()``. Needs torch.
     """
+
+    from_scratch = True
 
     def __init__(
         self,
