@@ -102,7 +102,9 @@ def test_strict_scores_a_borrowed_implementation_zero(monkeypatch):
         assert report.max_score == own.max_score  # the same points at stake
         (only,) = report.checks
         assert only.name == "from scratch" and used in only.message
-        assert f"would score {own.max_score}/{own.max_score}" in only.message
+        assert f"/{own.max_score}." in only.message  # what its values alone would score
+    wrapped = check("step_lr", wrapped_step_lr).checks[0].message
+    assert f"would score {own.max_score}/{own.max_score}" in wrapped
 
 
 def test_strict_lets_a_predict_part_use_the_library(monkeypatch):
