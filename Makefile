@@ -71,7 +71,7 @@ book-student: $(STAMP) assets
 browser-tests: $(STAMP) browser
 	$(BIN)/pytest -m browser --run-browser tests
 
-test: $(STAMP) lint assets browser check-exercises unit notebooks book browser-tests
+test: $(STAMP) lint assets browser check-exercises unit notebooks book book-student browser-tests
 
 bench: $(STAMP)
 	$(PY) bench/run.py

@@ -46,8 +46,9 @@ class Exercise:
     """
 
     builtin = False
-    #: An implementation exercise: an answer that calls a library's schedule or scheduler gets a
-    #: note, and scores 0 under ``LRLAB_GRADING=strict`` (:mod:`lrlab.grading.scratch`).
+    #: Whether the exercise asks for an implementation. If so, an answer that calls a library's
+    #: schedule or scheduler gets a note, and scores 0 under ``LRLAB_GRADING=strict``
+    #: (see :mod:`lrlab.grading.scratch`).
     from_scratch = False
 
     def __init__(self, exercise_id: str, title: str = ""):

@@ -21,7 +21,8 @@ from typing import Any
 
 __all__ = ["GRADING_MODES", "borrowed", "grading_mode"]
 
-#: The values of the environment variable ``LRLAB_GRADING`` (unset or empty: ``"self-study"``).
+#: The values the environment variable ``LRLAB_GRADING`` may take; unset or empty means
+#: ``"self-study"``.
 GRADING_MODES = ("self-study", "strict")
 
 # The modules whose schedules and schedulers an implementation must not call.
