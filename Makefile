@@ -12,7 +12,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # Progress bars print their final line only (the book's renderer would show every update).
 export LRLAB_PROGRESS_INTERVAL := 3600
 
-.PHONY: all venv assets browser browser-tests test lint unit notebooks robust book check-exercises exercises bench slides clean
+.PHONY: all venv assets browser browser-tests test lint unit notebooks robust book book-student check-exercises exercises bench slides clean
 
 all: test
 
@@ -63,11 +63,15 @@ book: $(STAMP) assets
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	$(PY) scripts/check_offline.py
 
+# The student edition: the site without the Solutions part, into _build/student/_build/html.
+book-student: $(STAMP) assets
+	$(PY) scripts/build_student.py
+
 # The real-browser tests: the explorers, the slides and every page of the built site.
 browser-tests: $(STAMP) browser
 	$(BIN)/pytest -m browser --run-browser tests
 
-test: $(STAMP) lint assets browser check-exercises unit notebooks book browser-tests
+test: $(STAMP) lint assets browser check-exercises unit notebooks book book-student browser-tests
 
 bench: $(STAMP)
 	$(PY) bench/run.py

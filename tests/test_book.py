@@ -438,3 +438,42 @@ def test_instructor_guide_names_only_sections_the_chapter_has(path):
     assert not missing, (
         f"book/instructor.md names sections that {path.name} does not have: {missing}"
     )
+
+
+# --- the student edition (make book-student) -----------------------------------------------------
+
+
+def _build_student():
+    spec = importlib.util.spec_from_file_location(
+        "build_student", ROOT / "scripts" / "build_student.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_student_edition_drops_the_solutions_part_only():
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    student = _build_student().student_toc(toc)
+    files = [e["file"] for p in student["parts"] for e in p["chapters"]]
+    assert not [f for f in files if f.startswith("solutions/")]
+    assert len(student["parts"]) == len(toc["parts"]) - 1
+    every = [e["file"] for p in toc["parts"] for e in p["chapters"]]
+    assert set(every) - set(files) == {f for f in every if f.startswith("solutions/")}
+    with pytest.raises(ValueError, match="Solutions"):
+        _build_student().student_toc(student)
+
+
+def test_no_page_of_the_student_edition_links_to_a_solution():
+    pages = [*all_notebooks(), *sorted((ROOT / "book").glob("*.md"))]
+    linking = [
+        p.relative_to(ROOT).as_posix()
+        for p in pages
+        if not p.relative_to(ROOT).as_posix().startswith("solutions/")
+        and re.search(
+            r"\]\((\.\./)?solutions/|<\.\./solutions/|\{doc\}`[^`]*solutions/", p.read_text()
+        )
+    ]
+    assert not linking, (
+        f"these pages link to a solution, a dead link in the student edition: {linking}"
+    )

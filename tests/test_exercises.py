@@ -104,6 +104,23 @@ def test_solution_follows_the_conventions(path):
 
 
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
+def test_an_optional_part_is_worth_no_point_and_a_required_part_one(path):
+    """A part whose heading says "(optional)" is graded with 0 points (nbgrader) and
+    check(..., optional=True) (nbgrader validate does not ask for it); every other part is worth
+    a point and is required."""
+    optional = False
+    for cell in read(path).cells:
+        if cell.cell_type == "markdown" and cell.source.startswith("## "):
+            optional = "(optional)" in cell.source.splitlines()[0]
+        meta = cell.metadata.get("nbgrader", {})
+        if not meta.get("grade"):
+            continue
+        assert (meta["points"] == 0) == optional, (meta["grade_id"], meta["points"], optional)
+        if cell.cell_type == "code":
+            assert ("optional=True" in cell.source) == optional, cell.source
+
+
+@pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
 def test_exercise_contains_no_solution_code(path):
     solution = read(path)
     exercise_path = ROOT / "exercises" / path.name

@@ -72,6 +72,7 @@ LAYERS = [
     "_helpers",
     "report",
     "sandbox",
+    "scratch",
     "kinds",
     "function_kind",
     "_changes",
@@ -125,3 +126,40 @@ def test_the_modules_import_one_way_and_take_no_private_name():
 def test_the_old_private_module_is_gone():
     with pytest.raises(ImportError):
         importlib.import_module("lrlab._exercises")
+
+
+def test_under_nbgrader_validate_a_part_not_passed_raises_with_its_report(monkeypatch):
+    def not_yet():
+        raise NotImplementedError()
+
+    assert check("step_decay_lr_at_95", not_yet).status == "not attempted"  # self-study
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    with pytest.raises(AssertionError, match="not attempted yet"):
+        check("step_decay_lr_at_95", not_yet)
+    with pytest.raises(AssertionError, match="0/1"):
+        check("step_decay_lr_at_95", lambda: 0.5)
+    assert check("step_decay_lr_at_95", lambda: 0.1 * 0.1**3).passed
+    # An optional part is asked for only once it is attempted.
+    assert check("step_decay_lr_at_95", not_yet, optional=True).status == "not attempted"
+    with pytest.raises(AssertionError):
+        check("step_decay_lr_at_95", lambda: 0.5, optional=True)
+
+
+def test_a_missing_package_is_the_graders_problem_and_stops_autograde():
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; sys.modules['torch'] = None\n"
+        "from lrlab.grading import check\n"
+        "report = check('scheduler_from_scratch', object)\n"
+        "print(report.status)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "grader error", done.stderr
+    env = {**os.environ, "NBGRADER_EXECUTION": "autograde"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 3 and done.stdout == ""
+    assert "could not grade 'scheduler_from_scratch'" in done.stderr
+    assert "needs torch" in done.stderr

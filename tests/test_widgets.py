@@ -624,3 +624,13 @@ def test_a_partial_of_a_cycling_schedule_keeps_its_momentum_panel():
     ex = explore(functools.partial(lrlab.cyclic_lr, step_size_up=25), steps=200)
     expected = lrlab.cyclic_momentum(ex.x, step_size_up=25)
     np.testing.assert_allclose(ex.curve("momentum", 0), expected, rtol=1e-12)
+
+
+def test_a_float_slider_label_shows_its_value_not_a_rounded_one():
+    # A slider from 0.0025 in steps of 0.002: its positions 0.0025, 0.0045, ... must read so,
+    # not "0.003", "0.005" (the static page's labels and the slides' test read them).
+    from lrlab.widgets._controls import Control
+
+    c = Control("max_lr", "slider", 0.02, lo=0.0025, hi=0.08, step=0.002)
+    assert [c.label(0.0025 + k * 0.002) for k in range(3)] == ["0.0025", "0.0045", "0.0065"]
+    assert Control("x", "slider", 0.5, lo=0.0, hi=1.0, step=0.25).label(0.5) == "0.50"

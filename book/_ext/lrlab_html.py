@@ -1,5 +1,5 @@
-"""Sphinx extension of the lrlab book: every inline script appears once on a page, and the
-book's own style sheet (``static/lrlab-site.css``: readable figures on a phone, long names in
+"""Sphinx extension of the lrlab book: every inline script appears once on a page, every page of
+``solutions/`` says that it holds the answers, and the book's own style sheet (``static/lrlab-site.css``: readable figures on a phone, long names in
 the page's contents wrapped, not cut) is on every page.
 
 Sphinx 7.4 writes twice each inline script (``app.add_js_file(None, body=...)``) that an extension
@@ -15,6 +15,8 @@ copy of any script with the same name and attributes.
 from __future__ import annotations
 
 from typing import Any
+
+from docutils import nodes
 
 
 def _key(script: Any) -> tuple:
@@ -38,7 +40,30 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> Non
     scripts[:] = unique  # the builder's own list: it restores it before the next page
 
 
+SOLUTIONS_NOTE = (
+    "This page shows the answers of the exercise. In a course, publish the student edition, "
+    "built without the solutions: make book-student."
+)
+
+
+def mark_solution_pages(app, doctree) -> None:
+    """A note at the top of every page of ``solutions/``: it holds the answers (the notebook
+    itself is also nbgrader's source of the exercise, so the note lives on the site only)."""
+    if not app.env.docname.startswith("solutions/"):
+        return
+    note = nodes.admonition(classes=["attention", "lrlab-solutions"])
+    note += nodes.title(text="Solutions")
+    note += nodes.paragraph(text=SOLUTIONS_NOTE)
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is None:
+        doctree.insert(0, note)
+    else:
+        title = next(iter(section.findall(nodes.title)), None)
+        section.insert(section.index(title) + 1 if title is not None else 0, note)
+
+
 def setup(app) -> dict:
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
+    app.connect("doctree-read", mark_solution_pages)
     app.add_css_file("lrlab-site.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

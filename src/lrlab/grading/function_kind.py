@@ -126,6 +126,8 @@ class FunctionExercise(Exercise):
             reference's.
     """
 
+    from_scratch = True
+
     def __init__(
         self,
         exercise_id: str,
@@ -498,8 +500,6 @@ class FunctionExercise(Exercise):
                     )
                 ],
             )
-        if answer is self.reference:
-            notes.append(f"this is lrlab's own {self.name}; the exercise is to write your own.")
         if self.check_signature:
             sig_check, sig_note = self._signature_check(answer)
             if sig_check is not None:
@@ -509,6 +509,7 @@ class FunctionExercise(Exercise):
         curve: Curve | None = None
         failures = []
         seen: dict[str, str] = {}  # failure text -> the case where it was shown first
+        diagnosed: dict[str, str] = {}  # diagnosis -> the case where it was given first
         vector_case = None
         first_curve: Curve | None = None  # shown when every check passed
         for case in self.cases:
@@ -589,7 +590,10 @@ class FunctionExercise(Exercise):
             msg += f" Wrong at {wrong} of {len(good)} {unit}s."
             if not problems or valid.sum() > len(valid) // 2:
                 diagnosis = self._diagnose(case, expected, returned, valid, i, tol)
-                if diagnosis:
+                if diagnosis in diagnosed:  # each diagnosis said once per report
+                    msg += f"\nDiagnosis: the same as under {diagnosed[diagnosis]!r} above."
+                elif diagnosis:
+                    diagnosed[diagnosis] = case.name
                     msg += f"\nDiagnosis: {diagnosis}"
             if case.hint:
                 msg += f"\nHint: {case.hint}"

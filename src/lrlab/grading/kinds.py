@@ -18,6 +18,7 @@ import numpy as np
 from lrlab.grading._helpers import _fmt, _safe_repr, _safe_str
 from lrlab.grading.report import GRADER_ERROR, NOT_ATTEMPTED, Check, Curve, Report
 from lrlab.grading.sandbox import TIME_LIMIT, Runner, as_float, no_kernel_exit
+from lrlab.grading.scratch import borrowed, grading_mode
 
 __all__ = [
     "ATOL",
@@ -45,6 +46,10 @@ class Exercise:
     """
 
     builtin = False
+    #: Whether the exercise asks for an implementation. If so, an answer that calls a library's
+    #: schedule or scheduler gets a note, and scores 0 under ``LRLAB_GRADING=strict``
+    #: (see :mod:`lrlab.grading.scratch`).
+    from_scratch = False
 
     def __init__(self, exercise_id: str, title: str = ""):
         if not isinstance(exercise_id, str) or not re.fullmatch(
@@ -57,30 +62,59 @@ class Exercise:
         self.title = title
 
     def grade(self, answer: Any, *, time_limit: float = TIME_LIMIT) -> Report:
+        strict = grading_mode() == "strict"  # a bad LRLAB_GRADING is the setup's ValueError
         runner = Runner(time_limit)
         try:
             with no_kernel_exit():
                 report = self._grade(answer, runner)
         except KeyboardInterrupt:
             raise
+        except ImportError as exc:  # the grader's own import: the reader's code runs in runner.call
+            report = self._grader_error(
+                f"this exercise needs {exc.name or 'a package'}, which is not installed where "
+                "the grader runs, so the answer was not graded. Install the course's "
+                "requirements there (`make venv`, or `pip install -r requirements.txt`)."
+            )
         except BaseException as exc:  # noqa: BLE001 - a bug of the grader, not of the reader
             where = traceback.extract_tb(exc.__traceback__)[-1]
-            report = Report(
-                self.exercise_id,
-                self.title,
-                [
-                    Check(
-                        "grader",
-                        False,
-                        f"The grader failed ({type(exc).__name__}: {_safe_str(exc)} at "
-                        f"{os.path.basename(where.filename)}:{where.lineno}). This is a bug in lrlab, "
-                        "not in your code: please report it.",
-                    )
-                ],
-                status=GRADER_ERROR,
+            report = self._grader_error(
+                f"The grader failed ({type(exc).__name__}: {_safe_str(exc)} at "
+                f"{os.path.basename(where.filename)}:{where.lineno}). This is a bug in lrlab, "
+                "not in your code: please report it."
             )
         report.notes.extend(runner.notes())
+        if self.from_scratch and report.status not in (NOT_ATTEMPTED, GRADER_ERROR):
+            report = self._from_scratch(answer, report, strict)
         return report
+
+    def _from_scratch(self, answer: Any, report: Report, strict: bool) -> Report:
+        """``report``, with a note when the answer calls a library's schedule; 0 if strict."""
+        uses = borrowed(answer)
+        if not uses:
+            return report
+        what = f"your answer uses {', '.join(uses)}: the exercise is to write it from scratch"
+        if not strict:
+            report.notes.append(
+                f"{what}. (In a graded course, with LRLAB_GRADING=strict, it would score 0.)"
+            )
+            return report
+        message = (
+            f"{what}, so it scores 0 (LRLAB_GRADING=strict); its values alone would score "
+            f"{report.score}/{report.max_score}."
+        )
+        return Report(
+            self.exercise_id,
+            self.title,
+            [Check("from scratch", False, message, points=report.max_score)],
+            notes=report.notes,
+            curve=report._curve,
+        )
+
+    def _grader_error(self, message: str) -> Report:
+        """The report of an answer the grader could not grade, for ``message``'s reason."""
+        return Report(
+            self.exercise_id, self.title, [Check("grader", False, message)], status=GRADER_ERROR
+        )
 
     def _grade(self, answer: Any, runner: Runner) -> Report:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -308,6 +342,8 @@ class SchedulerExercise(Exercise):
     ``optimizer.step()`` and ``scheduler.step()``. Needs torch.
     """
 
+    from_scratch = True
+
     def __init__(
         self,
         exercise_id: str,
@@ -352,21 +388,8 @@ class SchedulerExercise(Exercise):
                     )
                 ],
             )
-        try:
-            import torch
-        except ImportError:
-            return Report(
-                self.exercise_id,
-                self.title,
-                [
-                    Check(
-                        "torch",
-                        False,
-                        "this exercise needs torch, which is not installed.",
-                        points=len(names),
-                    )
-                ],
-            )
+        import torch  # missing: Exercise.grade reports that the grader cannot run
+
         params = [torch.nn.Parameter(torch.zeros(1)) for _ in self.base_lrs]
         groups = [{"params": [p], "lr": lr} for p, lr in zip(params, self.base_lrs)]
         optimizer = torch.optim.SGD(groups, lr=self.base_lrs[0])

@@ -2,15 +2,15 @@
 
 Three parts of three kinds, each graded by computing what the answer implies:
 
-* :data:`PLAN_COUNTS` (predict): a function from a ``Trainer`` configuration to its number of
+* ``PLAN_COUNTS`` (predict): a function from a ``Trainer`` configuration to its number of
   optimizer updates and of warmup steps, checked on three configurations against the
   ``Trainer``'s counting (the rules :mod:`lrlab.plan` implements); a wrong count is matched
   against the usual mistakes (batches counted instead of updates, the devices forgotten, the
   leftover short update forgotten, the warmup fraction floored instead of rounded up, ...).
-* :data:`FIX_THE_SCHEDULE` (diagnose): a hand-written loop whose cosine schedule was counted in
+* ``FIX_THE_SCHEDULE`` (diagnose): a hand-written loop whose cosine schedule was counted in
   epochs; the answer is the corrected ``num_warmup_steps`` and ``num_training_steps``, and the
   grader computes the learning rate of every update of the loop from them.
-* :data:`DESIGN_SCHEDULE` (design): a schedule for a stated budget and goal, as a function of the
+* ``DESIGN_SCHEDULE`` (design): a schedule for a stated budget and goal, as a function of the
   update; the grader computes it at every update and checks the peak (the square-root rule),
   the warmup (1 % to 10 % of the run) and the decay (at most 10 % of the peak at the end).
 

@@ -210,11 +210,12 @@ RACE_BUDGET = TextBudget(
     betas=(0.9, 0.99),
     eval_windows=512,
 )
-"""The capstone race's budget (the capstone chapter, its exercise and its grader): a tiny model
-trained on small minibatches for 1000 updates, evaluated every 200. Its gradients are noisy
-enough for the end of the schedule to matter: on it the decays to near zero beat a tuned constant
-learning rate (on wider models trained for a few hundred updates, the tuned constant tied them).
-About half a second per run."""
+"""The budget of the capstone's race, shared by the chapter, its exercise and its grader.
+
+A tiny model trained on small minibatches for 1000 updates, evaluated every 200. Its gradients
+are noisy enough for the end of the schedule to matter: on it the decays to near zero beat a tuned
+constant learning rate (on wider models trained for a few hundred updates, the tuned constant tied
+them). About half a second per run."""
 
 
 def _init_params(budget: TextBudget, vocab: int, seed: int) -> dict[str, torch.Tensor]:

@@ -57,8 +57,14 @@ class Control:
 
     @property
     def decimals(self) -> int:
-        """Decimals that a float slider's step needs (0.0005: 4, 0.25: 2)."""
-        return max(0, -decimal.Decimal(repr(float(self.step))).normalize().as_tuple().exponent)
+        """Decimals that a float slider's values need: those of its step and of its first value
+        (0.0005: 4, 0.25: 2; from 0.0025 by 0.002: 4, so that 0.0045 does not read 0.005), at
+        most 6."""
+
+        def places(x: float) -> int:
+            return max(0, -decimal.Decimal(repr(float(x))).normalize().as_tuple().exponent)
+
+        return min(6, max(places(self.step), places(self.lo)))
 
 
 def fmt(value: float) -> str:
