@@ -13,7 +13,6 @@ The conventions checked here are those every chapter follows:
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -21,6 +20,8 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
+
+from script_utils import load_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
@@ -39,16 +40,7 @@ TEMPLATE = (
 IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif")
 
 
-def _load_check_offline():
-    spec = importlib.util.spec_from_file_location(
-        "check_offline", ROOT / "scripts" / "check_offline.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-check_offline = _load_check_offline()
+check_offline = load_file("scripts/check_offline.py")
 
 
 def toc_files() -> list[str]:
@@ -366,11 +358,7 @@ def test_built_chapters_typeset_maths_with_the_local_mathjax():
 def test_inline_scripts_registered_twice_are_written_once():
     from sphinx.builders.html._assets import _JavaScript
 
-    spec = importlib.util.spec_from_file_location(
-        "lrlab_html", ROOT / "book" / "_ext" / "lrlab_html.py"
-    )
-    lrlab_html = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(lrlab_html)
+    lrlab_html = load_file("book/_ext/lrlab_html.py")
     thebe = 'const THEBE_JS_URL = "x"'
     scripts = [
         _JavaScript("_static/doctools.js", priority=200),
@@ -443,25 +431,16 @@ def test_instructor_guide_names_only_sections_the_chapter_has(path):
 # --- the student edition (make book-student) -----------------------------------------------------
 
 
-def _build_student():
-    spec = importlib.util.spec_from_file_location(
-        "build_student", ROOT / "scripts" / "build_student.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_student_edition_drops_the_solutions_part_only():
     toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
-    student = _build_student().student_toc(toc)
+    student = load_file("scripts/build_student.py").student_toc(toc)
     files = [e["file"] for p in student["parts"] for e in p["chapters"]]
     assert not [f for f in files if f.startswith("solutions/")]
     assert len(student["parts"]) == len(toc["parts"]) - 1
     every = [e["file"] for p in toc["parts"] for e in p["chapters"]]
     assert set(every) - set(files) == {f for f in every if f.startswith("solutions/")}
     with pytest.raises(ValueError, match="Solutions"):
-        _build_student().student_toc(student)
+        load_file("scripts/build_student.py").student_toc(student)
 
 
 def test_no_page_of_the_student_edition_links_to_a_solution():

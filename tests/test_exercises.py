@@ -10,7 +10,6 @@ exercises report "not attempted" without raising, and the generator itself on sm
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import io
 import json
 from pathlib import Path
@@ -18,14 +17,12 @@ from pathlib import Path
 import nbformat
 import pytest
 
+from script_utils import load_file
+
 ROOT = Path(__file__).resolve().parent.parent
 SOLUTIONS = sorted((ROOT / "solutions").glob("*.ipynb"))
 
-_spec = importlib.util.spec_from_file_location(
-    "make_exercises", ROOT / "scripts" / "make_exercises.py"
-)
-make_exercises = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(make_exercises)
+make_exercises = load_file("scripts/make_exercises.py")
 
 
 def read(path: Path):

@@ -7,25 +7,19 @@ The real-browser test of a deck is tests/test_slides_browser.py.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from script_utils import load_file
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _load(name: str):
-    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-make_slides = _load("make_slides")
-check_offline = _load("check_offline")
+make_slides = load_file("scripts/make_slides.py")
+check_offline = load_file("scripts/check_offline.py")
 
 BIB = {"he2016deep": ("He et al.", "2016"), "robbins1951stochastic": ("Robbins and Monro", "1951")}
 

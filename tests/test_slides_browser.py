@@ -8,7 +8,6 @@ Needs Chromium (``make browser``) and the local scripts (``make assets``).
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import numpy as np
@@ -27,6 +26,7 @@ from browser_utils import (  # noqa: F401 - browser is a fixture
     sliders_move_curves,
     xs,
 )
+from script_utils import load_file
 
 pytestmark = pytest.mark.browser
 
@@ -35,12 +35,7 @@ CHAPTER = ROOT / "notebooks" / "10_capstone.ipynb"
 
 
 def _make_slides():
-    spec = importlib.util.spec_from_file_location(
-        "make_slides", ROOT / "scripts" / "make_slides.py"
-    )
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_file("scripts/make_slides.py")
 
 
 @pytest.fixture(scope="module")

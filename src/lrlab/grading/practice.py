@@ -300,13 +300,6 @@ def _fix_counts() -> tuple[int, tuple[int, ...]]:
 class _FixTheSchedule(Exercise):
     """The answer is ``{"num_warmup_steps": W, "num_training_steps": T}`` for the loop."""
 
-    def __init__(self, exercise_id: str):
-        super().__init__(
-            exercise_id,
-            "Fix the cosine schedule of a loop with gradient accumulation: num_warmup_steps "
-            "and num_training_steps in optimizer updates.",
-        )
-
     def _grade(self, answer, runner):
         names = ("num_training_steps", "num_warmup_steps", "the lr of every update")
         ok, value = call_answer_value(answer, runner)
@@ -436,7 +429,11 @@ class _FixTheSchedule(Exercise):
         return (False, "computed over the loop's updates: " + "; ".join(problems) + "."), curve
 
 
-FIX_THE_SCHEDULE = _FixTheSchedule("fix_the_schedule")
+FIX_THE_SCHEDULE = _FixTheSchedule(
+    "fix_the_schedule",
+    "Fix the cosine schedule of a loop with gradient accumulation: num_warmup_steps "
+    "and num_training_steps in optimizer updates.",
+)
 
 
 # ---- part 3: design -----------------------------------------------------------------------
@@ -464,13 +461,6 @@ def _design_targets() -> tuple[int, float, int, int]:
 
 class _DesignSchedule(Exercise):
     """The answer is ``lr_at(update) -> lr``; graded by computing it at every update."""
-
-    def __init__(self, exercise_id: str):
-        super().__init__(
-            exercise_id,
-            "Design a schedule: lr_at(update) for the stated budget, with the peak scaled by "
-            "the square-root rule, a warmup of 1 % to 10 % and a decay to 10 % or less.",
-        )
 
     def _grade(self, answer, runner):
         names = ("the peak", "the warmup", "the decay")
@@ -621,4 +611,8 @@ class _DesignSchedule(Exercise):
         return True, f"the lr falls to {last:.1%} of the peak at the last update."
 
 
-DESIGN_SCHEDULE = _DesignSchedule("design_schedule")
+DESIGN_SCHEDULE = _DesignSchedule(
+    "design_schedule",
+    "Design a schedule: lr_at(update) for the stated budget, with the peak scaled by "
+    "the square-root rule, a warmup of 1 % to 10 % and a decay to 10 % or less.",
+)
