@@ -80,6 +80,7 @@ LAYERS = [
     "decay_exercises",
     "capstone",
     "practice",
+    "designs",
     "catalogue",
     "registry",
 ]

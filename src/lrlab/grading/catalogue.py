@@ -4,8 +4,9 @@ chapters' own (numeric, multiple choice, ...) and the capstone's.
 Each schedule exercise compares the reader's function with the function of the same name in
 :mod:`lrlab.schedules` over a few :class:`.Case` s (a typical run and that schedule's edge
 cases), and lists the :class:`.Mistake` s worth recognising. The chapters' exercises are in
-:mod:`lrlab.grading.chapters`, the capstone's in :mod:`lrlab.grading.capstone`; this module
-names them all. A chapter adds its exercises to ``BUILTIN`` at the end of this file.
+:mod:`lrlab.grading.chapters` (the design parts of chapters 0, 1 and 8 in
+:mod:`lrlab.grading.designs`), the capstone's in :mod:`lrlab.grading.capstone`; this module names
+them all. A chapter adds its exercises to ``BUILTIN`` at the end of this file.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from lrlab.grading.decay_exercises import (
     REDUCE_LR_ON_PLATEAU,
     STEP_LR,
 )
+from lrlab.grading.designs import DESIGN_BOWL_SCHEDULE, DESIGN_MULTISTEP, DESIGN_ONE_CYCLE
 from lrlab.grading.function_kind import Case, FunctionExercise, Mistake
 from lrlab.grading.practice import DESIGN_SCHEDULE, FIX_THE_SCHEDULE, PLAN_COUNTS
 
@@ -58,6 +60,9 @@ __all__ = [
     "COSINE_T_MAX_PER_UPDATE",
     "CYCLIC_LR",
     "CYCLIC_STEP_SIZE_UP",
+    "DESIGN_BOWL_SCHEDULE",
+    "DESIGN_MULTISTEP",
+    "DESIGN_ONE_CYCLE",
     "DESIGN_SCHEDULE",
     "EXPONENTIAL_GAMMA_FOR_TARGET",
     "EXPONENTIAL_LR",
@@ -343,4 +348,7 @@ BUILTIN = [
     PLAN_COUNTS,
     FIX_THE_SCHEDULE,
     DESIGN_SCHEDULE,
+    DESIGN_BOWL_SCHEDULE,
+    DESIGN_MULTISTEP,
+    DESIGN_ONE_CYCLE,
 ]
