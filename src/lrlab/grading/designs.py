@@ -55,9 +55,10 @@ def _failed_call(exercise, failure, prefix: str = "") -> Report:
 
 
 def _line_curve(lrs: np.ndarray, level: float, title: str, xlabel: str, **kw) -> Curve:
-    """The plot of the reader's lr at each step over a horizontal line at ``level``."""
-    steps = np.arange(len(lrs))
-    return Curve(steps, np.full(len(lrs), level), lrs, None, title, xlabel, **kw)
+    """The plot of the reader's lr over a horizontal line at ``level``: at most 250 points (the
+    report embeds the figure as SVG)."""
+    steps = np.arange(0, len(lrs), max(1, math.ceil(len(lrs) / 250)))
+    return Curve(steps, np.full(len(steps), level), lrs[steps], None, title, xlabel, **kw)
 
 
 def _is_number(x) -> bool:
@@ -223,7 +224,7 @@ class _BowlDesign(Exercise):
         ratio = late / best
         told = (
             f"{where} is {late:.3g}, {ratio:.2f} times that of the best constant lr "
-            f"({best_lr:.3f}: {best:.3g})"
+            f"({best_lr:.3f}, whose loss is {best:.3g})"
         )
         if ratio <= goal:
             return True, f"{told}: at most {goal:g} times, goal reached."
