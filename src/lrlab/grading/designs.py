@@ -4,9 +4,8 @@ on every machine and with every seed:
 
 * ``DESIGN_BOWL_SCHEDULE`` (chapter 0): an ``lr_lambda(t)`` for ``LambdaLR`` on chapter 0's
   noisy valley, SGD at lr 0.18 for 200 steps. The grader computes the *expected* loss of every
-  step exactly (the mean over the gradient noise, by the recursion the chapter's noise floor is
-  derived from) and asks for an end at least 25 % below that of the best constant learning rate,
-  without the lr ever exceeding the optimizer's.
+  step exactly (by the recursion of the chapter's noise floor) and asks for an end at least 25 %
+  below that of the best constant lr, without the lr ever exceeding the optimizer's.
 * ``DESIGN_MULTISTEP`` (chapter 1): ``MultiStepLR``'s milestones and gamma for a run counted in
   updates: the peak held for the first half, about 1e-3 of it over the last 10 %, no drop larger
   than 10x and every level in between held for 5 % of the run.
@@ -42,8 +41,15 @@ __all__ = [
 ]
 
 
-def _fail_all(exercise: Exercise, names: Sequence[str], message: str) -> Report:
-    return Report(exercise.exercise_id, exercise.title, [Check(n, False, message) for n in names])
+_NOT_CHECKED = "not checked: see the check above."
+
+
+def _fail_all(exercise: Exercise, names: Sequence[str], message: str, checks=()) -> Report:
+    """A report whose checks after ``checks`` all fail: the first says why, once."""
+    done = list(checks)
+    rest = names[len(done) :]
+    failed = [Check(rest[0], False, message)] + [Check(n, False, _NOT_CHECKED) for n in rest[1:]]
+    return Report(exercise.exercise_id, exercise.title, done + failed)
 
 
 def _failed_call(exercise, failure, prefix: str = "") -> Report:
@@ -54,6 +60,15 @@ def _failed_call(exercise, failure, prefix: str = "") -> Report:
     return _fail_all(exercise, names, prefix + failure.text)
 
 
+def _plain_dict(value, runner) -> tuple[bool, object]:
+    """A reader's mapping copied into a plain dict (its methods run as the reader's code), or
+    ``value`` itself when it is not a mapping."""
+    if not isinstance(value, Mapping):
+        return True, value
+    runner.start_check()
+    return runner.call(dict, value)
+
+
 def _line_curve(lrs: np.ndarray, level: float, title: str, xlabel: str, **kw) -> Curve:
     """The plot of the reader's lr over a horizontal line at ``level``: at most 250 points (the
     report embeds the figure as SVG)."""
@@ -62,9 +77,7 @@ def _line_curve(lrs: np.ndarray, level: float, title: str, xlabel: str, **kw) ->
 
 
 def _is_number(x) -> bool:
-    return isinstance(x, (numbers.Real, np.floating, np.integer)) and not isinstance(
-        x, (bool, np.bool_)
-    )
+    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))  # NumPy's too
 
 
 # ---- chapter 0: a schedule for the noisy valley ---------------------------------------------
@@ -331,6 +344,8 @@ class _MultiStepDesign(Exercise):
 
     def _grade(self, answer, runner):
         ok, value = call_answer_value(answer, runner)
+        if ok:
+            ok, value = _plain_dict(value, runner)
         if not ok:
             return _failed_call(self, value)
         if not isinstance(value, Mapping) or set(value) != {"milestones", "gamma"}:
@@ -357,10 +372,9 @@ class _MultiStepDesign(Exercise):
             Check(self._NAMES[2], *self._drops(marks, gamma, total)),
         ]
         hint = self._mistake(marks, gamma, checks)
-        if hint:
-            checks = [
-                c if c.passed else Check(c.name, False, f"{c.message} {hint}") for c in checks
-            ]
+        if hint:  # said once, under the first failed check
+            i = next(i for i, c in enumerate(checks) if not c.passed)
+            checks[i] = Check(checks[i].name, False, f"{checks[i].message} {hint}")
         curve = _line_curve(
             lrs,
             MULTISTEP_BUDGET["lr"],
@@ -531,6 +545,8 @@ class _OneCycleDesign(Exercise):
 
     def _grade(self, answer, runner):
         ok, value = call_answer_value(answer, runner)
+        if ok:
+            ok, value = _plain_dict(value, runner)
         if not ok:
             return _failed_call(self, value)
         settings, problem = self._parse(value)
@@ -540,34 +556,20 @@ class _OneCycleDesign(Exercise):
         total = settings.pop("total_steps")
         checks = [Check(self._NAMES[0], *self._total(total, per_epoch, updates))]
         if total < updates:
-            skipped = "not checked: the run fails before its end (see total_steps)."
-            return Report(
-                self.exercise_id,
-                self.title,
-                checks + [Check(n, False, skipped) for n in self._NAMES[1:]],
-            )
+            return _fail_all(self, self._NAMES, "not checked: the run fails first.", checks)
         try:
             lrs = one_cycle_lr(np.arange(updates), total_steps=total, **settings)
         except (TypeError, ValueError) as err:
             message = f"OneCycleLR rejects your settings: {_safe_str(err)}"
-            return Report(
-                self.exercise_id,
-                self.title,
-                checks + [Check(n, False, message) for n in self._NAMES[1:]],
-            )
+            return _fail_all(self, self._NAMES, message, checks)
         peak = float(settings["max_lr"])
-        b = ONE_CYCLE_BUDGET
         checks += [
             Check(self._NAMES[1], *self._peak(peak)),
             Check(self._NAMES[2], *self._warmup(lrs, peak, per_epoch)),
             Check(self._NAMES[3], *self._end(lrs, peak, total, updates)),
         ]
-        curve = _line_curve(
-            lrs,
-            b["edge_lr"],
-            f"your lr over the {updates} updates (the line: the range test's edge)",
-            "update",
-        )
+        title = f"your lr over the {updates} updates (the line: the range test's edge)"
+        curve = _line_curve(lrs, ONE_CYCLE_BUDGET["edge_lr"], title, "update")
         return Report(self.exercise_id, self.title, checks, curve=curve)
 
     @staticmethod
