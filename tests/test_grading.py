@@ -78,6 +78,8 @@ LAYERS = [
     "_changes",
     "chapters",
     "decay_exercises",
+    "loops",
+    "diagnoses",
     "capstone",
     "practice",
     "catalogue",
