@@ -49,6 +49,31 @@ def _updates(setting: LoopSetting) -> np.ndarray:
     return np.arange(setting.epochs * setting.batches)
 
 
+def _run(scheduler, model, optimizer, loader, epochs, *, per: str = "update") -> None:
+    """The wrong fixes' training: ``scheduler`` stepped once per update or once per epoch."""
+    for _ in range(epochs):
+        for x, y in loader:
+            optimizer.zero_grad()
+            F.mse_loss(model(x), y).backward()
+            optimizer.step()
+            if per == "update":
+                scheduler.step()
+        if per == "epoch":
+            scheduler.step()
+
+
+def _accumulate(scheduler, model, optimizer, loader, epochs, accumulation_steps) -> None:
+    """Training with accumulation, ``scheduler`` stepped with each (whole) update."""
+    for _ in range(epochs):
+        optimizer.zero_grad()
+        for i, (x, y) in enumerate(loader):
+            (F.mse_loss(model(x), y) / accumulation_steps).backward()
+            if (i + 1) % accumulation_steps == 0:
+                optimizer.step()
+                optimizer.zero_grad()
+                scheduler.step()
+
+
 # ---- chapter 0: gradient accumulation ---------------------------------------------------------
 
 
@@ -70,27 +95,13 @@ def accumulation_loop(model, optimizer, loader, epochs, accumulation_steps):
 def _accumulation_counting_minibatches(model, optimizer, loader, epochs, accumulation_steps):
     updates = epochs * len(loader)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: max(0.0, 1 - t / updates))
-    for epoch in range(epochs):
-        optimizer.zero_grad()
-        for i, (x, y) in enumerate(loader):
-            (F.mse_loss(model(x), y) / accumulation_steps).backward()
-            if (i + 1) % accumulation_steps == 0:
-                optimizer.step()
-                optimizer.zero_grad()
-                scheduler.step()
+    _accumulate(scheduler, model, optimizer, loader, epochs, accumulation_steps)
 
 
 def _accumulation_rounding_up(model, optimizer, loader, epochs, accumulation_steps):
     updates = epochs * math.ceil(len(loader) / accumulation_steps)
     scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lambda t: max(0.0, 1 - t / updates))
-    for epoch in range(epochs):
-        optimizer.zero_grad()
-        for i, (x, y) in enumerate(loader):
-            (F.mse_loss(model(x), y) / accumulation_steps).backward()
-            if (i + 1) % accumulation_steps == 0:
-                optimizer.step()
-                optimizer.zero_grad()
-                scheduler.step()
+    _accumulate(scheduler, model, optimizer, loader, epochs, accumulation_steps)
 
 
 def _accumulation_wanted(setting: LoopSetting) -> np.ndarray:
@@ -147,12 +158,7 @@ def step_decay_loop(model, optimizer, loader, epochs):
 
 def _step_decay_per_epoch_in_updates(model, optimizer, loader, epochs):
     scheduler = torch.optim.lr_scheduler.StepLR(optimizer, step_size=2 * len(loader), gamma=0.1)
-    for epoch in range(epochs):
-        for x, y in loader:
-            optimizer.zero_grad()
-            F.mse_loss(model(x), y).backward()
-            optimizer.step()
-        scheduler.step()
+    _run(scheduler, model, optimizer, loader, epochs, per="epoch")
 
 
 FIX_STEP_DECAY_LOOP = LoopExercise(
@@ -194,12 +200,7 @@ def exponential_loop(model, optimizer, loader, epochs):
 
 def _exponential_per_epoch(model, optimizer, loader, epochs):
     scheduler = torch.optim.lr_scheduler.ExponentialLR(optimizer, gamma=0.9)
-    for epoch in range(epochs):
-        for x, y in loader:
-            optimizer.zero_grad()
-            F.mse_loss(model(x), y).backward()
-            optimizer.step()
-        scheduler.step()
+    _run(scheduler, model, optimizer, loader, epochs, per="epoch")
 
 
 FIX_EXPONENTIAL_LOOP = LoopExercise(
@@ -240,23 +241,13 @@ def cosine_loop(model, optimizer, loader, epochs):
 
 def _cosine_per_epoch(model, optimizer, loader, epochs):
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=epochs)
-    for epoch in range(epochs):
-        for x, y in loader:
-            optimizer.zero_grad()
-            F.mse_loss(model(x), y).backward()
-            optimizer.step()
-        scheduler.step()
+    _run(scheduler, model, optimizer, loader, epochs, per="epoch")
 
 
 def _cosine_one_short(model, optimizer, loader, epochs):
     total = epochs * len(loader)
     scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total - 1)
-    for epoch in range(epochs):
-        for x, y in loader:
-            optimizer.zero_grad()
-            F.mse_loss(model(x), y).backward()
-            optimizer.step()
-            scheduler.step()
+    _run(scheduler, model, optimizer, loader, epochs)
 
 
 FIX_COSINE_LOOP = LoopExercise(
@@ -302,12 +293,7 @@ def restarts_loop(model, optimizer, loader, epochs):
 
 def _restarts_per_epoch(model, optimizer, loader, epochs):
     scheduler = torch.optim.lr_scheduler.CosineAnnealingWarmRestarts(optimizer, T_0=2)
-    for epoch in range(epochs):
-        for x, y in loader:
-            optimizer.zero_grad()
-            F.mse_loss(model(x), y).backward()
-            optimizer.step()
-        scheduler.step()
+    _run(scheduler, model, optimizer, loader, epochs, per="epoch")
 
 
 def _restarts_wanted(setting: LoopSetting) -> tuple[np.ndarray, np.ndarray]:
@@ -414,12 +400,7 @@ def _warmup_of_one_epoch(model, optimizer, loader, epochs):
         num_warmup_steps=round(0.1 * len(loader)),
         num_training_steps=epochs * len(loader),
     )
-    for epoch in range(epochs):
-        for x, y in loader:
-            optimizer.zero_grad()
-            F.mse_loss(model(x), y).backward()
-            optimizer.step()
-            scheduler.step()
+    _run(scheduler, model, optimizer, loader, epochs)
 
 
 def _warmup_wanted(setting: LoopSetting) -> tuple[np.ndarray, ...]:
@@ -473,12 +454,7 @@ def _cyclic_per_epoch(model, optimizer, loader, epochs):
     scheduler = torch.optim.lr_scheduler.CyclicLR(
         optimizer, base_lr=0.01, max_lr=0.1, step_size_up=2
     )
-    for epoch in range(epochs):
-        for x, y in loader:
-            optimizer.zero_grad()
-            F.mse_loss(model(x), y).backward()
-            optimizer.step()
-        scheduler.step()
+    _run(scheduler, model, optimizer, loader, epochs, per="epoch")
 
 
 FIX_CYCLIC_LOOP = LoopExercise(
