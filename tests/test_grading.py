@@ -86,7 +86,7 @@ LAYERS = [
     "registry",
 ]
 # What the grader may use from the rest of lrlab (not the schedulers, nor the widgets).
-BELOW = {"lrlab.schedules", "lrlab.seeding", "lrlab.training"}
+BELOW = {"lrlab.counting", "lrlab.schedules", "lrlab.seeding", "lrlab.training"}
 
 
 def _imports(path: Path) -> list[tuple[str, str]]:
