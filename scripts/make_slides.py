@@ -27,6 +27,9 @@ What the deck shows, per cell:
   its self-contained HTML version, whose sliders work without a kernel or a widget manager;
 * cells tagged ``remove-cell`` are left out, ``hide-input``/``remove-input`` show only their
   output, ``remove-output``/``hide-output`` only their input;
+* one idea per slide (``scripts/slide_layout.py``): a slide shows the headings, formulas, figures
+  and explorers, short lists and code, and a lead sentence; the book's paragraphs, long output,
+  the checks against PyTorch and the references go to the speaker notes;
 * the MyST roles of the book's markdown are rendered: ``{glue:text}`name:format``` becomes the
   glued value (read from the notebook's outputs), ``{cite}`key``` an author-year citation from
   ``book/references.bib``, ``{doc}`page``` its name.
@@ -48,6 +51,9 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+from slide_layout import lecture_cells  # noqa: E402 - a sibling script, found through sys.path
+
 OUT = ROOT / "_build" / "slides"
 VENDOR = ROOT / "book" / "_vendor" / "npm"
 BIB = ROOT / "book" / "references.bib"
@@ -232,7 +238,7 @@ def prepare(nb: nbformat.NotebookNode, bib: dict[str, tuple[str, str]]) -> nbfor
                 if "application/papermill.record/text/plain" not in o.get("data", {})
             ]
         cells.append(cell)
-    nb.cells = cells
+    nb.cells = lecture_cells(cells)
     return nb
 
 

@@ -10,13 +10,16 @@ exercises report "not attempted" without raising, and the generator itself on sm
 from __future__ import annotations
 
 import contextlib
+import inspect
 import io
 import json
+import re
 from pathlib import Path
 
 import nbformat
 import pytest
 
+from lrlab.grading import given_loop
 from script_utils import load_file
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,14 +33,27 @@ def read(path: Path):
 
 
 def solution_lines(nb) -> list[str]:
-    """The non-blank lines between BEGIN/END SOLUTION markers."""
+    """The non-blank lines between BEGIN/END SOLUTION markers, but for the lines of a loop that
+    a diagnose part gives (the learner copies that loop and fixes it)."""
+    given = set()
+    for cell in grading_cells(nb):
+        for exercise_id in re.findall(r'check\("(\w+)"', cell.source):
+            try:
+                source = inspect.getsource(given_loop(exercise_id))
+            except ValueError:  # not a diagnose part
+                continue
+            given |= {line.strip() for line in source.split("\n") if line.strip()}
     out = []
     for cell in nb.cells:
         lines = cell.source.split("\n")
         for begin, end in make_exercises._blocks(
             lines, make_exercises.BEGIN_SOLUTION, make_exercises.END_SOLUTION, "cell"
         ):
-            out.extend(line.strip() for line in lines[begin + 1 : end] if line.strip())
+            out.extend(
+                line.strip()
+                for line in lines[begin + 1 : end]
+                if line.strip() and line.strip() not in given
+            )
     return out
 
 

@@ -78,6 +78,8 @@ LAYERS = [
     "_changes",
     "chapters",
     "decay_exercises",
+    "loops",
+    "diagnoses",
     "capstone",
     "practice",
     "designs",
@@ -85,7 +87,7 @@ LAYERS = [
     "registry",
 ]
 # What the grader may use from the rest of lrlab (not the schedulers, nor the widgets).
-BELOW = {"lrlab.schedules", "lrlab.seeding", "lrlab.training"}
+BELOW = {"lrlab.counting", "lrlab.schedules", "lrlab.seeding", "lrlab.training"}
 
 
 def _imports(path: Path) -> list[tuple[str, str]]:

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 make_slides = load_file("scripts/make_slides.py")
+slide_layout = load_file("scripts/slide_layout.py")
 check_offline = load_file("scripts/check_offline.py")
 
 BIB = {"he2016deep": ("He et al.", "2016"), "robbins1951stochastic": ("Robbins and Monro", "1951")}
@@ -109,11 +110,12 @@ def test_prepare_drops_widget_state_and_hidden_cells():
     original = _notebook()
     nb = make_slides.prepare(original, BIB)
     assert "widgets" not in nb.metadata and "widgets" in original.metadata  # a copy
-    assert [c.cell_type for c in nb.cells] == ["markdown", "code", "code"]  # remove-cell gone
-    assert nb.cells[0].source == "# Title\n\nThe lr is 0.125 (He et al., 2016)."
-    assert nb.cells[1].metadata["transient"] == {"remove_source": True}  # hide-input: output only
-    assert nb.cells[1].outputs
-    assert nb.cells[2].source == "explore()\n"
+    kept = [c for c in nb.cells if c.metadata.get("slideshow", {}).get("slide_type") != "notes"]
+    assert [c.cell_type for c in kept] == ["markdown", "code", "code"]  # remove-cell gone
+    assert kept[0].source == "# Title\n\nThe lr is 0.125 (He et al., 2016)."
+    assert kept[1].metadata["transient"] == {"remove_source": True}  # hide-input: output only
+    assert kept[1].outputs
+    assert kept[2].source == "explore()\n"
 
 
 # --- a deck --------------------------------------------------------------------------------------
@@ -150,3 +152,81 @@ def test_a_deck_loads_its_scripts_from_the_copies_next_to_it(tmp_path):
     assert "0.125" in deck and "{glue" not in deck and "(He et al., 2016)" in deck
     assert "require.js" not in deck and "jquery" not in deck.lower() and "mermaid" not in deck
     assert '<a href="00_demo.slides.html">Title</a>' in (out / "index.html").read_text()
+
+
+# --- one idea per slide ---------------------------------------------------------------------------
+
+
+def _md(source, slide_type="-"):
+    return nbformat.v4.new_markdown_cell(source, metadata={"slideshow": {"slide_type": slide_type}})
+
+
+def _kinds(cells):
+    return [(c.cell_type, c.metadata.get("slideshow", {}).get("slide_type", "-")) for c in cells]
+
+
+def test_a_slide_shows_its_title_formula_and_lead_and_the_notes_keep_the_paragraphs():
+    text = (
+        "## The formula\n\nThe learning rate falls along half a cosine. It is slow at first, "
+        "then fast, then slow again, which is the whole point of the shape.\n\n"
+        "$$\\eta_t = \\tfrac12 \\eta_0 (1 + \\cos(\\pi t / T))$$\n\n"
+        "A second paragraph that only the speaker reads."
+    )
+    cells = slide_layout.lecture_cells([_md(text, "slide")])
+    assert _kinds(cells) == [("markdown", "slide"), ("markdown", "notes")]
+    shown, notes = cells[0].source, cells[1].source
+    assert shown.startswith("## The formula") and "$$" in shown
+    assert "A second paragraph" not in shown and "A second paragraph" in notes
+    assert "slow at first" in notes  # the paragraphs are in the notes whole
+
+
+def test_a_slide_of_only_a_title_gets_the_first_sentence_cut_at_a_word():
+    long = " ".join(["word"] * 40) + " `code span that is cut` end."
+    cells = slide_layout.lecture_cells([_md(f"## Title\n\n{long}", "subslide")])
+    lead = cells[0].source.split("\n\n")[1]
+    assert lead.endswith("…") and slide_layout.words(lead) <= slide_layout.LEAD_WORDS + 1
+    assert lead.count("`") % 2 == 0
+
+
+def test_each_heading_starts_a_slide_and_a_title_alone_shares_the_next_one():
+    cells = slide_layout.lecture_cells(
+        [_md("## Common mistakes", "slide"), _md("### 1. One\n\nText.\n\n### 2. Two\n\nMore.")]
+    )
+    slides = [c for c in cells if _kinds([c])[0][1] != "notes"]
+    # the section title joins mistake 1's slide; mistake 2 (no figure) is a line on that slide
+    assert [_kinds([c])[0][1] for c in slides] == ["slide", "-", "-"]
+    assert slides[2].source.startswith("- 2. Two")
+
+
+def test_long_printed_output_and_progress_bars_leave_the_slide():
+    code = nbformat.v4.new_code_cell(
+        "print(table)",
+        outputs=[
+            nbformat.v4.new_output("stream", name="stderr", text="100%|####| 12/12"),
+            nbformat.v4.new_output("stream", name="stdout", text=" ".join(["value"] * 60)),
+        ],
+    )
+    cells = slide_layout.lecture_cells([_md("## Results", "slide"), code])
+    shown = [c for c in cells if c.cell_type == "code"][0]
+    notes = "\n".join(c.source for c in cells if _kinds([c])[0][1] == "notes")
+    assert shown.outputs == [] and "value value" in notes and "12/12" not in notes
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem
+)
+def test_each_deck_is_a_lecture_one_idea_per_slide(path, tmp_path):
+    """Issue 18's measure of a lecture deck: the median slide shows at most 45 words, at least
+    30 % of the slides carry a figure (a plot or an explorer), and most have speaker notes."""
+    import statistics
+
+    _vendor_or_skip()
+    assert make_slides.main([str(path), "--out", str(tmp_path)]) == 0
+    slides = slide_layout.deck_slides((tmp_path / f"{path.stem}.slides.html").read_text())
+    assert len(slides) >= 8
+    median = statistics.median(s["words"] for s in slides)
+    figures = sum(s["figure"] for s in slides) / len(slides)
+    notes = sum(s["notes"] for s in slides) / len(slides)
+    assert median <= 45, f"median slide shows {median} words"
+    assert figures >= 0.30, f"{figures:.0%} of the slides carry a figure"
+    assert notes > 0.5, f"{notes:.0%} of the slides have speaker notes"

@@ -1,7 +1,7 @@
 """A lecture deck in a real browser: the capstone's reveal.js deck, built by scripts/make_slides.py
 into a temporary folder and served from 127.0.0.1, must load nothing from another host, log no
-console error, typeset its maths with the local MathJax, and redraw an explorer's curve, as the
-schedule gives it, when a slider moves. A screenshot goes to /tmp/lrlab_slides.png.
+console error, typeset its maths with the local MathJax, redraw an explorer's curve, as the
+schedule gives it, when a slider moves, and open its speaker view with the slide's notes. A screenshot goes to /tmp/lrlab_slides.png.
 
 Needs Chromium (``make browser``) and the local scripts (``make assets``).
 """
@@ -86,7 +86,7 @@ def test_deck_works_offline_with_maths_and_live_explorers(browser, deck):
             # Maths typeset by the local MathJax 3, without errors.
             assert w.page.locator("mjx-container").count() >= 20
             assert w.page.locator("mjx-merror").count() == 0
-            assert w.page.evaluate("() => Reveal.getTotalSlides()") >= 20
+            assert w.page.evaluate("() => Reveal.getTotalSlides()") >= 12
 
             # The OneCycleLR explorer: max_lr's slider redraws the curve one_cycle_lr gives.
             roots = explorer_roots(w.page)
@@ -114,6 +114,22 @@ def test_deck_works_offline_with_maths_and_live_explorers(browser, deck):
             assert [s for r in roots for s in sliders_move_curves(w.page, r)] == []
 
             w.page.screenshot(path="/tmp/lrlab_slides.png")
+
+            # The speaker view (key "s") opens from the local notes plugin and shows the
+            # book's paragraphs of the current slide.
+            w.page.evaluate("() => Reveal.slide(0)")
+            with w.page.context.expect_page() as opened:
+                w.page.keyboard.press("s")
+            speaker = opened.value
+            speaker.on("request", lambda r: w.requests.append(r.url))
+            speaker.on("pageerror", lambda e: w.errors.append(str(e)))
+            speaker.wait_for_load_state("load")
+            speaker.wait_for_function(
+                "() => { const n = document.querySelector('.speaker-controls-notes .value');"
+                " return n && n.innerText.trim().split(/\\s+/).length > 20; }",
+                timeout=15000,
+            )
+            speaker.close()
         assert w.other_hosts() == []
         assert w.errors == []
     finally:

@@ -33,7 +33,6 @@ from __future__ import annotations
 import argparse
 import difflib
 import json
-import math
 import numbers
 import sys
 import types
@@ -44,6 +43,7 @@ from typing import Any
 import numpy as np
 
 from lrlab._checks import check_choice, check_int, check_real
+from lrlab.counting import epoch_batches, run_updates, updates_per_epoch, warmup_updates
 from lrlab.schedules.registry import SCHEDULES
 
 __all__ = ["DEFAULTS", "METRIC_DRIVEN", "SCHEDULER_TYPES", "Plan", "main", "plan"]
@@ -407,14 +407,14 @@ def _count_updates(s: dict[str, Any], given: set[str], notes: list[str]) -> tupl
         s["gradient_accumulation_steps"],
     )
     # get_train_dataloader + accelerate's sharding: the batches of one process per epoch.
-    batches = n // (b * w) if s["dataloader_drop_last"] else -(-n // (b * w))
+    batches = epoch_batches(n, b, w, drop_last=s["dataloader_drop_last"])
     if batches == 0:
         raise ValueError(
             f"dataloader_drop_last=True drops every example: num_examples={n!r} is fewer than one "
             f"batch per process (per_device_train_batch_size={b!r} x world_size={w!r}), so the "
             "Trainer makes no update"
         )
-    per_epoch = max(batches // k + int(batches % k > 0), 1)
+    per_epoch = updates_per_epoch(batches, k)
     if s["max_steps"] > 0:
         total = s["max_steps"]
         if "num_train_epochs" in given:
@@ -424,7 +424,7 @@ def _count_updates(s: dict[str, Any], given: set[str], notes: list[str]) -> tupl
             )
     else:
         product = s["num_train_epochs"] * per_epoch
-        total = math.ceil(product)
+        total = run_updates(s["num_train_epochs"], per_epoch)
         if total - product > 1 - 1e-9:
             notes.append(
                 f"num_train_epochs={s['num_train_epochs']:g} x {per_epoch} updates per epoch is "
@@ -454,10 +454,10 @@ def _warmup_steps(s: dict[str, Any], total: int, notes: list[str]) -> int:
                 "warmup_steps=1.0 is one step, not the whole run: a fraction of the run must be "
                 "below 1."
             )
-        return int(steps)
+        return warmup_updates(steps, total)
     key, fraction = ("warmup_steps", steps) if steps > 0 else ("warmup_ratio", ratio)
     product = total * fraction
-    warmup = math.ceil(product)
+    warmup = warmup_updates(fraction, total)
     if 0 < product < 1 and s["lr_scheduler_type"] != "constant":  # constant: no warmup at all
         notes.append(
             f"{key}={fraction!r} of {total} updates is {product:.3g} of an update: the Trainer "

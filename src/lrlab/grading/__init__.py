@@ -66,6 +66,7 @@ Adding exercises (chapters)
 
 from __future__ import annotations
 
+from lrlab.grading.diagnoses import given_loop
 from lrlab.grading.function_kind import Case, FunctionExercise, Mistake
 from lrlab.grading.kinds import (
     ATOL,
@@ -75,6 +76,7 @@ from lrlab.grading.kinds import (
     NumericExercise,
     SchedulerExercise,
 )
+from lrlab.grading.loops import LoopExercise, LoopMistake, LoopSetting, loop_lrs
 from lrlab.grading.registry import check, exercise_ids, register
 from lrlab.grading.report import Check, Report
 from lrlab.grading.sandbox import TIME_LIMIT
@@ -86,6 +88,9 @@ __all__ = [
     "ChoiceExercise",
     "Exercise",
     "FunctionExercise",
+    "LoopExercise",
+    "LoopMistake",
+    "LoopSetting",
     "Mistake",
     "NumericExercise",
     "RTOL",
@@ -94,5 +99,7 @@ __all__ = [
     "TIME_LIMIT",
     "check",
     "exercise_ids",
+    "given_loop",
+    "loop_lrs",
     "register",
 ]

@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from lrlab.counting import epoch_batches, run_updates, updates_per_epoch, warmup_updates
 from lrlab.grading._helpers import _fmt, _safe_repr
 from lrlab.grading.kinds import Exercise, call_answer_value, not_attempted_report
 from lrlab.grading.report import Check, Curve, Report
@@ -98,17 +99,10 @@ def trainer_counts(
         values["num_train_epochs"],
         values["warmup_steps"],
     )
-    batches = -(-n // (b * w))
-    if updates:
-        per_epoch = batches // k + int(leftover and batches % k > 0)
-    else:
-        per_epoch = batches
-    per_epoch = max(per_epoch, 1)
-    total = math.ceil(e * per_epoch) if epochs else per_epoch
-    if ws >= 1:
-        warmup = int(ws)
-    else:
-        warmup = math.ceil(total * ws) if ceil_warmup else math.floor(total * ws)
+    batches = epoch_batches(n, b, w)
+    per_epoch = updates_per_epoch(batches, k, leftover=leftover) if updates else max(batches, 1)
+    total = run_updates(e, per_epoch) if epochs else per_epoch
+    warmup = warmup_updates(ws, total, round_up=ceil_warmup)
     return int(total), int(warmup)
 
 
