@@ -126,8 +126,8 @@ def test_autograde_gives_zero_partial_and_full_marks(course, assignment):
 
 
 def test_an_optional_part_is_worth_no_point(course):
-    # Chapter 1: four graded parts, the second optional.
-    assert _grades(course)["ch01", "right"][1] == 3.0
+    # Chapter 1: five graded parts, the second optional.
+    assert _grades(course)["ch01", "right"][1] == 4.0
     source = json.loads((ROOT / "solutions" / "01_step_decay.ipynb").read_text())
     optional = _answer_cell(source, "check_multistep_lr")
     assert optional["metadata"]["nbgrader"]["points"] == 0
