@@ -42,6 +42,7 @@ from lrlab.grading.decay_exercises import (
     REDUCE_LR_ON_PLATEAU,
     STEP_LR,
 )
+from lrlab.grading.designs_plateau_warmup import DESIGN_PLATEAU, DESIGN_WARMUP
 from lrlab.grading.function_kind import Case, FunctionExercise, Mistake
 from lrlab.grading.practice import DESIGN_SCHEDULE, FIX_THE_SCHEDULE, PLAN_COUNTS
 
@@ -58,7 +59,9 @@ __all__ = [
     "COSINE_T_MAX_PER_UPDATE",
     "CYCLIC_LR",
     "CYCLIC_STEP_SIZE_UP",
+    "DESIGN_PLATEAU",
     "DESIGN_SCHEDULE",
+    "DESIGN_WARMUP",
     "EXPONENTIAL_GAMMA_FOR_TARGET",
     "EXPONENTIAL_LR",
     "FIX_THE_SCHEDULE",
@@ -340,6 +343,8 @@ BUILTIN = [
     PLATEAU_FIRST_CUT,
     ONE_CYCLE_TOTAL_STEPS,
     WARMUP_STEPS_WITH_ACCUMULATION,
+    DESIGN_PLATEAU,
+    DESIGN_WARMUP,
     PLAN_COUNTS,
     FIX_THE_SCHEDULE,
     DESIGN_SCHEDULE,
