@@ -180,12 +180,13 @@ def test_design_plateau_malformed_answers_are_reported(answer, words):
     assert report.checks[1].message == "skipped: an earlier check failed."  # said once
 
 
-def test_design_plateau_endless_loop_is_stopped():
+@pytest.mark.parametrize("exercise_id", ["design_plateau", "design_warmup"])
+def test_an_endless_loop_is_stopped(exercise_id):
     def forever():
         while True:
             pass
 
-    report = check("design_plateau", forever, time_limit=0.5)
+    report = check(exercise_id, forever, time_limit=0.5)
     assert "did not return in time" in messages(report)
 
 
@@ -213,8 +214,11 @@ def test_design_warmup_blank_answer_is_not_attempted():
 @pytest.mark.parametrize(
     "answer",
     [
-        {"num_warmup_steps": 120},  # 30 %, the chapter's warmup that trained at 0.02
-        {"num_warmup_steps": 200, "schedule": "linear"},
+        # at 0.02 the chapter's 30 % warmup (120) left none of its seeds stuck, 10 % most; with
+        # new seeds 120 is at the edge (over 8 seeds x 3 offsets x 2 CPU paths it left one seed
+        # stuck), 160, 200 and 280 none (every final loss <= 2.39, the bar is about 2.73)
+        {"num_warmup_steps": 200},
+        {"num_warmup_steps": 280, "schedule": "linear"},
     ],
 )
 def test_design_warmup_right_answers_pass(answer):
@@ -240,7 +244,7 @@ def test_design_warmup_no_warmup_gets_stuck():
         ({"num_warmup_steps": 0.3}, "ratio of the run"),
         ({"num_warmup_steps": 400}, "as long as the run"),
         ({"num_warmup_steps": 1000}, "as long as the run"),
-        ({"num_warmup_steps": 250}, "more than the budget allows"),
+        ({"num_warmup_steps": 350}, "more than the budget allows"),
         ({"num_warmup_steps": -5}, "negative"),
         ({"num_warmup_steps": 120.5}, "whole number of updates"),
         ({"num_warmup_steps": float("nan")}, "not a number of updates"),
