@@ -80,6 +80,7 @@ LAYERS = [
     "decay_exercises",
     "capstone",
     "practice",
+    "designs_plateau_warmup",
     "catalogue",
     "registry",
 ]
