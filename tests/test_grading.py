@@ -83,6 +83,7 @@ LAYERS = [
     "capstone",
     "practice",
     "designs",
+    "designs_plateau_warmup",
     "catalogue",
     "registry",
 ]

@@ -44,6 +44,7 @@ from lrlab.grading.decay_exercises import (
     STEP_LR,
 )
 from lrlab.grading.designs import DESIGN_BOWL_SCHEDULE, DESIGN_MULTISTEP, DESIGN_ONE_CYCLE
+from lrlab.grading.designs_plateau_warmup import DESIGN_PLATEAU, DESIGN_WARMUP
 from lrlab.grading.diagnoses import (
     FIX_ACCUMULATION_LOOP,
     FIX_COSINE_LOOP,
@@ -74,7 +75,9 @@ __all__ = [
     "DESIGN_BOWL_SCHEDULE",
     "DESIGN_MULTISTEP",
     "DESIGN_ONE_CYCLE",
+    "DESIGN_PLATEAU",
     "DESIGN_SCHEDULE",
+    "DESIGN_WARMUP",
     "EXPONENTIAL_GAMMA_FOR_TARGET",
     "EXPONENTIAL_LR",
     "FIX_ACCUMULATION_LOOP",
@@ -365,6 +368,8 @@ BUILTIN = [
     PLATEAU_FIRST_CUT,
     ONE_CYCLE_TOTAL_STEPS,
     WARMUP_STEPS_WITH_ACCUMULATION,
+    DESIGN_PLATEAU,
+    DESIGN_WARMUP,
     PLAN_COUNTS,
     FIX_THE_SCHEDULE,
     DESIGN_SCHEDULE,
