@@ -52,7 +52,8 @@ def solution_lines(nb) -> list[str]:
             out.extend(
                 line.strip()
                 for line in lines[begin + 1 : end]
-                if line.strip() and line.strip() not in given
+                # a line of brackets alone gives nothing away
+                if re.search(r"\w", line) and line.strip() not in given
             )
     return out
 
@@ -118,13 +119,13 @@ def test_solution_follows_the_conventions(path):
 
 @pytest.mark.parametrize("path", SOLUTIONS, ids=lambda p: p.name)
 def test_an_optional_part_is_worth_no_point_and_a_required_part_one(path):
-    """A part whose heading says "(optional)" is graded with 0 points (nbgrader) and
+    """A part whose heading says "(optional)" (or "(implement, optional)") is graded with 0 points (nbgrader) and
     check(..., optional=True) (nbgrader validate does not ask for it); every other part is worth
     a point and is required."""
     optional = False
     for cell in read(path).cells:
         if cell.cell_type == "markdown" and cell.source.startswith("## "):
-            optional = "(optional)" in cell.source.splitlines()[0]
+            optional = bool(re.search(r"\((?:\w+, )?optional\)", cell.source.splitlines()[0]))
         meta = cell.metadata.get("nbgrader", {})
         if not meta.get("grade"):
             continue

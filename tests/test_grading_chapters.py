@@ -179,3 +179,14 @@ def test_the_chapter_8_numeric_exercise():
         assert "its own short batch" in messages(check("one_cycle_total_steps", whole_run))
     assert "counts images" in messages(check("one_cycle_total_steps", 5000))
     assert "Hint: count the batches" in messages(check("one_cycle_total_steps", 81))
+
+
+def test_race_gap_in_standard_errors():
+    # 1.912 - 1.897 = 0.015; SE = sqrt(0.010**2 / 8 + 0.012**2 / 8) = sqrt(3.05e-5) = 0.0055227
+    assert check("race_gap_in_standard_errors", 2.716).passed
+    assert check("race_gap_in_standard_errors", lambda: 2.72).passed  # within 1 %
+    # the standard deviations instead of the standard error: 0.015 / 0.015620 = 0.960
+    assert "standard deviations" in str(check("race_gap_in_standard_errors", 0.960))
+    # the two standard errors added: 0.015 / (0.022 / sqrt(8)) = 1.928
+    assert "adds the two" in str(check("race_gap_in_standard_errors", 1.928))
+    assert not check("race_gap_in_standard_errors", float("nan")).passed

@@ -11,6 +11,7 @@ A few wanted values are worked out by hand below.
 from __future__ import annotations
 
 import math
+import pickle
 
 import numpy as np
 import pytest
@@ -31,6 +32,7 @@ IDS = [
     "fix_warmup_loop",
     "fix_cyclic_loop",
     "fix_one_cycle_loop",
+    "fix_resumed_loop",
 ]
 
 
@@ -175,6 +177,24 @@ def fixed_one_cycle(model, optimizer, loader, epochs):
             scheduler.step()
 
 
+def fixed_resumed(model, optimizer, loader, epochs):
+    total = epochs * len(loader)
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total)
+    for epoch in range(epochs // 2):
+        for _ in _batches(model, optimizer, loader):
+            optimizer.step()
+            scheduler.step()
+    saved = {"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict()}
+    saved = pickle.loads(pickle.dumps(saved))  # through "disk"
+    optimizer.load_state_dict(saved["optimizer"])
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total)
+    scheduler.load_state_dict(saved["scheduler"])
+    for epoch in range(epochs // 2, epochs):
+        for _ in _batches(model, optimizer, loader):
+            optimizer.step()
+            scheduler.step()
+
+
 FIXED = {
     "fix_accumulation_loop": [fixed_accumulation],
     "fix_step_decay_loop": [fixed_step_decay, fixed_step_decay_in_updates],
@@ -185,6 +205,7 @@ FIXED = {
     "fix_warmup_loop": [fixed_warmup, fixed_warmup_rounded_up],
     "fix_cyclic_loop": [fixed_cyclic],
     "fix_one_cycle_loop": [fixed_one_cycle],
+    "fix_resumed_loop": [fixed_resumed],
 }
 
 

@@ -20,6 +20,9 @@ __all__ = [
     "LR_OF_LAST_UPDATE",
     "ONE_CYCLE_TOTAL_STEPS",
     "PLATEAU_FIRST_CUT",
+    "RACE_GAP_CONSTANT",
+    "RACE_GAP_IN_STANDARD_ERRORS",
+    "RACE_GAP_SCHEDULE",
     "RANGE_TEST_MAX_LR",
     "SCHEDULER_FROM_SCRATCH",
     "SGDR_EPOCHS_FOR_CYCLES",
@@ -337,4 +340,43 @@ WARMUP_STEPS_WITH_ACCUMULATION = NumericExercise(
     },
     hint="T = epochs × (minibatches per epoch // gradient_accumulation_steps) optimizer updates; "
     "the warmup is ceil(ratio × T).",
+)
+
+# ---- chapter 10 (10_capstone) -----------------------------------------------------------------
+
+#: The two contenders of :data:`RACE_GAP_IN_STANDARD_ERRORS`: (mean, standard deviation, seeds)
+#: of the final test loss.
+RACE_GAP_CONSTANT = (1.912, 0.010, 8)
+RACE_GAP_SCHEDULE = (1.897, 0.012, 8)
+
+
+def _gap(divide) -> float:
+    (m_c, s_c, n_c), (m_s, s_s, n_s) = RACE_GAP_CONSTANT, RACE_GAP_SCHEDULE
+    return (m_c - m_s) / divide(s_c, n_c, s_s, n_s)
+
+
+RACE_GAP_IN_STANDARD_ERRORS = NumericExercise(
+    "race_gap_in_standard_errors",
+    _gap(lambda s_c, n_c, s_s, n_s: math.sqrt(s_c**2 / n_c + s_s**2 / n_s)),
+    question="The constant ends at 1.912 (SD 0.010, 8 seeds), the schedule at 1.897 (SD 0.012, "
+    "8 seeds): how many standard errors is the gap?",
+    rel_tol=0.01,
+    mistakes={
+        _gap(lambda s_c, n_c, s_s, n_s: math.sqrt(s_c**2 + s_s**2)): "That divides by the "
+        "standard deviations: the spread of one seed. The rule divides by the standard error "
+        "of the difference of the means, which shrinks with the seeds: each variance over its "
+        "number of seeds.",
+        _gap(lambda s_c, n_c, s_s, n_s: (s_c + s_s) / math.sqrt(n_c)): "That adds the two "
+        "standard errors; the standard error of a difference adds their squares: "
+        "sqrt(s_c² / n_c + s_s² / n_s).",
+        _gap(lambda s_c, n_c, s_s, n_s: s_s / math.sqrt(n_s)): "That is the schedule's standard "
+        "error alone; the difference has both sides' noise: sqrt(s_c² / n_c + s_s² / n_s).",
+        _gap(lambda s_c, n_c, s_s, n_s: s_c / math.sqrt(n_c)): "That is the constant's standard "
+        "error alone; the difference has both sides' noise: sqrt(s_c² / n_c + s_s² / n_s).",
+        _gap(lambda s_c, n_c, s_s, n_s: math.sqrt((s_c**2 + s_s**2) / (n_c + n_s))): "That "
+        "divides the variances by all 16 seeds; each mean has its own 8: "
+        "sqrt(s_c² / 8 + s_s² / 8).",
+    },
+    hint="the gap of the means over the standard error of their difference, "
+    "sqrt(s_c² / n_c + s_s² / n_s) (chapter 10, the search and lrlab.stats).",
 )

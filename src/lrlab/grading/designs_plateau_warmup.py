@@ -3,13 +3,13 @@
 * ``DESIGN_PLATEAU`` (chapter 5): ReduceLROnPlateau's settings for a noisy validation loss that
   falls, then stalls at an epoch nobody knows in advance. The answer is a dict of the
   scheduler's keyword arguments; the grader computes the lr with
-  :func:`lrlab.schedules.reduce_lr_on_plateau` on :data:`PLATEAU_TASK` ``["runs"]`` curves drawn
-  with its own seed (:func:`plateau_curves`; the reader can draw others) and checks that the
+  :func:`lrlab.schedules.reduce_lr_on_plateau` on ``PLATEAU_TASK["runs"]`` curves drawn
+  with its own seed (``plateau_curves``; the reader can draw others) and checks that the
   first cut almost never comes while the loss still falls, and nearly always comes soon after
   the stall.
 * ``DESIGN_WARMUP`` (chapter 6): a warmup that lets chapter 6's post-norm Transformer train at a
   large peak. The answer is a dict ``{"schedule", "num_warmup_steps"}``; the grader trains the
-  text task with it (:data:`WARMUP_TASK`, seeds none of the chapter's runs use, offset by
+  text task with it (``WARMUP_TASK``, seeds none of the chapter's runs use, offset by
   ``LRLAB_SEED``) and checks that no seed ends stuck near the loss of the letter frequencies.
 
 Both may use lrlab freely (``from_scratch = False``).
@@ -131,7 +131,7 @@ _PLATEAU_KEYS = (
 
 
 def plateau_curves(n: int = 20, *, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    """``n`` validation-loss curves of :data:`PLATEAU_TASK`, and the epoch each one stalls at.
+    """``n`` validation-loss curves of ``PLATEAU_TASK``, and the epoch each one stalls at.
 
     Returns ``(losses, stalls)``: ``losses[i, k - 1]`` is curve ``i`` after epoch ``k``, and
     ``stalls[i]`` the last epoch of its fast fall (after it, the trend creeps down by

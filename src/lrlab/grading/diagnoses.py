@@ -9,6 +9,7 @@ written as a learner would write them.
 
 from __future__ import annotations
 
+import copy
 import math
 
 import numpy as np
@@ -39,6 +40,7 @@ __all__ = [
     "FIX_ONE_CYCLE_LOOP",
     "FIX_PLATEAU_LOOP",
     "FIX_RESTARTS_LOOP",
+    "FIX_RESUMED_LOOP",
     "FIX_STEP_DECAY_LOOP",
     "FIX_WARMUP_LOOP",
     "given_loop",
@@ -534,3 +536,51 @@ def given_loop(exercise_id: str):
             f"exercise_id must be one of {', '.join(sorted(_GIVEN))}, got {exercise_id!r}"
         )
     return _GIVEN[exercise_id]
+
+
+# ---- chapter 10: resuming (the capstone's checklist, item 7) ------------------------------------
+
+
+def resumed_loop(model, optimizer, loader, epochs):
+    """Wanted: one cosine over the whole run, though the job stops half way and resumes from
+    its checkpoint."""
+    total = epochs * len(loader)
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total)
+    for epoch in range(epochs // 2):
+        for x, y in loader:
+            optimizer.zero_grad()
+            F.mse_loss(model(x), y).backward()
+            optimizer.step()
+            scheduler.step()
+    checkpoint = {"model": model.state_dict(), "optimizer": optimizer.state_dict()}
+    checkpoint = copy.deepcopy(checkpoint)  # as if saved to disk; the job stops here
+
+    # a new job resumes from the checkpoint
+    model.load_state_dict(checkpoint["model"])
+    optimizer.load_state_dict(checkpoint["optimizer"])
+    scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=total)
+    for epoch in range(epochs // 2, epochs):
+        for x, y in loader:
+            optimizer.zero_grad()
+            F.mse_loss(model(x), y).backward()
+            optimizer.step()
+            scheduler.step()
+
+
+FIX_RESUMED_LOOP = LoopExercise(
+    "fix_resumed_loop",
+    "Fix a run resumed from a checkpoint: the cosine must go on where it stopped",
+    wanted=lambda s: cosine_annealing_lr(_updates(s), s.lr, s.epochs * s.batches),
+    settings=[LoopSetting(6, 10), LoopSetting(4, 7, lr=0.05)],
+    mistakes=[
+        LoopMistake(
+            resumed_loop,
+            "the checkpoint holds no scheduler state, so the resumed job builds a new cosine "
+            "that starts again at step 0, from the learning rate the optimizer had when it "
+            "stopped. Save scheduler.state_dict() in the checkpoint and load it into the new "
+            "scheduler (checklist item 7).",
+        ),
+    ],
+    hint="the capstone's checklist, item 7: resuming without the scheduler's state.",
+)
+_GIVEN["fix_resumed_loop"] = resumed_loop
