@@ -82,7 +82,7 @@ def _is_number(x) -> bool:
 
 # ---- chapter 0: a schedule for the noisy valley ---------------------------------------------
 
-#: The budget and goal of :data:`DESIGN_BOWL_SCHEDULE`: chapter 0's valley (curvatures, gradient
+#: The budget and goal of ``DESIGN_BOWL_SCHEDULE``: chapter 0's valley (curvatures, gradient
 #: noise, start), the optimizer's lr and the steps; the goal is an expected loss over the last
 #: ``window`` steps at most ``goal`` times that of the best constant lr.
 BOWL_BUDGET = {
@@ -281,7 +281,7 @@ DESIGN_BOWL_SCHEDULE = _BowlDesign(
 
 # ---- chapter 1: MultiStepLR's milestones for a budget ----------------------------------------
 
-#: The budget and goal of :data:`DESIGN_MULTISTEP`: ``epochs`` x ``updates_per_epoch`` updates at
+#: The budget and goal of ``DESIGN_MULTISTEP``: ``epochs`` x ``updates_per_epoch`` updates at
 #: ``lr``, the scheduler stepped after every update; the peak held for the first ``hold`` of the
 #: run, the lr between ``end_low`` and ``end_high`` times the peak over its last ``tail``, no drop
 #: larger than ``max_drop`` times and every level in between held ``min_level`` of the run.
@@ -500,7 +500,7 @@ DESIGN_MULTISTEP = _MultiStepDesign(
 
 # ---- chapter 8: a one-cycle for the digits run -----------------------------------------------
 
-#: The budget and goal of :data:`DESIGN_ONE_CYCLE`: chapter 8's digits run (training images,
+#: The budget and goal of ``DESIGN_ONE_CYCLE``: chapter 8's digits run (training images,
 #: batch size with ``drop_last=False``, epochs; the scheduler stepped after every update), the
 #: range test's two readings (the bottom of the loss, the edge where it blows up), the lr by the
 #: end of the first epoch (``first_epoch`` of the peak or more), the first lr (``start`` of the

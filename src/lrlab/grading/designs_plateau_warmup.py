@@ -93,7 +93,7 @@ class _SettingsDesign(Exercise):
 
 # ---- chapter 5: ReduceLROnPlateau for a noisy plateau --------------------------------------
 
-#: The curves of :data:`DESIGN_PLATEAU` and its goal. After epoch ``k`` (1 to ``epochs``) the
+#: The curves of ``DESIGN_PLATEAU`` and its goal. After epoch ``k`` (1 to ``epochs``) the
 #: validation loss is ``level + fall × max(stall - k, 0) + drift × (epochs - k)`` plus Gaussian
 #: noise of standard deviation ``noise``: it falls by ``fall + drift`` per epoch until the
 #: stall (drawn per curve between ``stall[0]`` and ``stall[1]``), by ``drift`` after it (a
@@ -344,7 +344,7 @@ DESIGN_PLATEAU = _DesignPlateau(
 
 # ---- chapter 6: a warmup that lets a large peak train --------------------------------------
 
-#: The budget and goal of :data:`DESIGN_WARMUP`: chapter 6's post-norm Transformer on the text
+#: The budget and goal of ``DESIGN_WARMUP``: chapter 6's post-norm Transformer on the text
 #: task (``lrlab.training.TextBudget`` with ``budget``), AdamW at the peak ``peak``, a
 #: ``transformers`` schedule ("cosine" or "linear") of ``num_training_steps`` updates whose
 #: warmup is at most ``max_warmup`` updates. Goal: no run of the grader's ``seeds`` seeds ends
