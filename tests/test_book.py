@@ -218,6 +218,11 @@ def bib_keys() -> set[str]:
     )
 
 
+def linked_keys(text: str) -> set[str]:
+    """The keys of the bibliography entries a text links to (``bibliography.md#cite-<key>``)."""
+    return set(re.findall(r"bibliography\.md#cite-([^)\s]+)\)", text))
+
+
 def cited_keys(text: str) -> set[str]:
     keys = set()
     for group in re.findall(r"\{(?:foot)?cite(?::[a-z]+)?\}`([^`]+)`", text):
@@ -238,7 +243,10 @@ def test_every_citation_is_in_the_bibliography():
         {p.relative_to(ROOT).as_posix(): p.read_text() for p in (ROOT / "book").glob("*.md")}
     )
     known = bib_keys()
-    unknown = {name: sorted(cited_keys(text) - known) for name, text in sources.items()}
+    unknown = {
+        name: sorted((cited_keys(text) | linked_keys(text)) - known)
+        for name, text in sources.items()
+    }
     unknown = {name: keys for name, keys in unknown.items() if keys}
     assert not unknown, f"citations missing from book/references.bib: {unknown}"
 
@@ -250,6 +258,27 @@ def test_cited_keys_parser():
         "c",
         "d",
     }
+
+
+def test_linked_keys_parser():
+    text = "[He et al. (2016)](../book/bibliography.md#cite-he2016deep); [A, 1](x.md#cite-b)"
+    assert linked_keys(text) == {"he2016deep"}
+
+
+@pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
+def test_chapter_prose_uses_no_sphinx_only_role(path):
+    """JupyterLab (jupyterlab-myst) renders neither {cite} nor {doc}: the chapters cite and link
+    with markdown links (scripts/portable_roles.py), which both renderers show."""
+    text = markdown_of(read(path))
+    assert not re.findall(r"\{(?:cite(?::[a-z]+)?|doc)\}`[^`]*`", text)
+
+
+def test_every_link_to_a_page_points_to_a_file():
+    for path in chapters():
+        for target in re.findall(
+            r"\]\(([^)#\s]+\.(?:ipynb|md))(?:#[^)]*)?\)", markdown_of(read(path))
+        ):
+            assert (path.parent / target).is_file(), f"{path.name} links to missing {target}"
 
 
 # --- the offline site -------------------------------------------------------------------------------
