@@ -201,6 +201,8 @@ def convert_code(source: str) -> str:
         ].strip() != ast.get_source_segment(parsable, node):
             raise ValueError(f"a glue call shares its line with other code: {ast.unparse(call)}")
         value = ast.get_source_segment(parsable, call.args[1])
+        if "\n" in value:  # the call's parentheses held the lines together
+            value = f"({value})"
         indent = lines[node.lineno - 1][: node.col_offset]
         edits.append(
             (node.lineno, node.end_lineno, f"{indent}{_glue_name(call, parsable)} = {value}")

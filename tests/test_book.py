@@ -273,6 +273,32 @@ def test_chapter_prose_uses_no_sphinx_only_role(path):
     assert not re.findall(r"\{(?:cite(?::[a-z]+)?|doc)\}`[^`]*`", text)
 
 
+@pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
+def test_inline_expressions_are_evaluated_by_the_build_and_saved_for_jupyterlab(path):
+    """A chapter with {eval} runs inline in the book build (myst-nb evaluates the expressions in
+    its kernel), and each markdown cell saved the values of its run (scripts/run_notebooks.py),
+    so JupyterLab shows numbers before the learner runs anything, and the decks can be built."""
+    nb = read(path)
+    unsaved = []
+    uses_eval = False
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        wanted = set(re.findall(r"\{eval\}`([^`]*)`", cell.source))
+        uses_eval |= bool(wanted)
+        saved = {
+            item["expression"]
+            for item in cell.metadata.get("user_expressions", ())
+            if item["result"].get("status") == "ok"
+        }
+        if wanted - saved:
+            unsaved.append((index, sorted(wanted - saved)))
+    assert not unsaved, f"{path.name}: run scripts/run_notebooks.py; unsaved: {unsaved}"
+    if uses_eval:
+        assert nb.metadata.get("mystnb", {}).get("execution_mode") == "inline"
+        assert not re.search(r"\{glue", markdown_of(nb)), "one way to state a number per chapter"
+
+
 def test_every_link_to_a_page_points_to_a_file():
     for path in chapters():
         for target in re.findall(

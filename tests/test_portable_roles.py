@@ -75,6 +75,7 @@ def test_glue_calls_become_variables():
         'glue("ch1_lr", float(lr),\n     display=False)\n'
         "for key in keys:\n"
         '    glue(f"ch1_{key}_acc", acc[key], display=False)\n'
+        'glue("ch1_text", ", ".join(names)\n     + " and more", display=False)\n'
         "x = 1"
     )
     assert portable.convert_code(source) == (
@@ -82,6 +83,7 @@ def test_glue_calls_become_variables():
         "ch1_lr = float(lr)\n"
         "for key in keys:\n"
         '    globals()[f"ch1_{key}_acc"] = acc[key]\n'
+        'ch1_text = (", ".join(names)\n     + " and more")\n'
         "x = 1"
     )
 
