@@ -511,3 +511,28 @@ def test_no_page_of_the_student_edition_links_to_a_solution():
     assert not linking, (
         f"these pages link to a solution, a dead link in the student edition: {linking}"
     )
+
+
+def test_an_inline_expression_runs_the_hidden_cells_above_it_first():
+    """myst-nb's inline execution runs cells as it renders code cells; a remove-cell is never
+    rendered, so book/_ext runs every cell above a markdown cell before its {eval}."""
+    lrlab_html = load_file("book/_ext/lrlab_html.py")
+
+    class Client:  # myst-nb's NotebookClientInline, as far as the extension uses it
+        _last_cell_executed = -1
+        notebook = {"cells": [{}, {}, {}, {}]}
+
+        def __init__(self):
+            self.ran_up_to = None
+
+        def cell_line(self, index):
+            return (index + 1) * 10000 + 1  # myst-nb's line of a notebook's cell
+
+        def code_cell_outputs(self, index):
+            self.ran_up_to = index
+
+    client = Client()
+    renderer = type("Renderer", (), {"renderer": type("R", (), {"nb_client": client})()})()
+    assert lrlab_html.execute_cells_above({"nb_renderer": renderer}, 30003) == 2
+    assert client.ran_up_to == 2
+    assert lrlab_html.execute_cells_above({}, 30003) is None  # not a notebook: nothing to run

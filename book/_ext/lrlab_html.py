@@ -1,6 +1,7 @@
 """Sphinx extension of the lrlab book: every inline script appears once on a page, every page of
 ``solutions/`` says that it holds the answers, a chapter's markdown link to a bibliography entry
-(``../book/bibliography.md#cite-<key>``) resolves, and the book's own style sheet (``static/lrlab-site.css``: readable figures on a phone, long names in
+(``../book/bibliography.md#cite-<key>``) resolves, an inline expression (``{eval}``) sees the
+variables of every cell above it, and the book's own style sheet (``static/lrlab-site.css``: readable figures on a phone, long names in
 the page's contents wrapped, not cut) is on every page.
 
 Sphinx 7.4 writes twice each inline script (``app.add_js_file(None, body=...)``) that an extension
@@ -81,9 +82,46 @@ def link_citation_ids(app, doctree) -> None:
             slugs.setdefault(target, (0, target, ""))
 
 
+def execute_cells_above(document, line: int) -> int | None:
+    """Under myst-nb's inline execution, run every cell of the notebook up to the one at ``line``
+    (a markdown cell about to evaluate an ``{eval}`` role); return that cell's index.
+
+    myst-nb runs the cells as it renders them, up to each code cell it renders; a cell tagged
+    ``remove-cell`` is never rendered, so a paragraph right after one (the chapters compute the
+    numbers their text states in such cells) would be evaluated before that cell ran: a NameError.
+    JupyterLab runs every cell in order, so the text must not depend on this.
+    """
+    renderer = document.get("nb_renderer") if hasattr(document, "get") else None
+    client = getattr(getattr(renderer, "renderer", None), "nb_client", None)
+    if client is None or not hasattr(client, "_last_cell_executed"):  # not inline: nothing to run
+        return None
+    cells = client.notebook.get("cells", [])
+    above = [i for i in range(len(cells)) if client.cell_line(i) <= line]
+    if not above:
+        return None
+    client.code_cell_outputs(above[-1])
+    return above[-1]
+
+
+def _patch_eval_role() -> None:
+    from myst_nb.ext.eval import EvalRoleAny
+
+    if getattr(EvalRoleAny.run, "_lrlab", False):
+        return
+    original = EvalRoleAny.run
+
+    def run(self):
+        execute_cells_above(self.document, self.line)
+        return original(self)
+
+    run._lrlab = True
+    EvalRoleAny.run = run
+
+
 def setup(app) -> dict:
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     app.connect("doctree-read", mark_solution_pages)
     app.connect("doctree-read", link_citation_ids)
+    _patch_eval_role()
     app.add_css_file("lrlab-site.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
