@@ -59,8 +59,10 @@ def eval_expression(text: str) -> str:
     """
     name, _, spec = text.partition(":")
     name = name.strip()
-    if not name.isidentifier():
-        raise ValueError(f"glue name {name!r} is not a Python identifier")
+    if not name.isidentifier():  # glued from a loop, e.g. f"ch1_gamma_{g}_train" with g = 0.5
+        if not re.fullmatch(r"[\w.]+", name):
+            raise ValueError(f"glue name {name!r} is neither an identifier nor a glued key")
+        name = f"globals()['{name}']"
     return f'f"{{{name}:{spec}}}"' if spec else name
 
 

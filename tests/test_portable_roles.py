@@ -35,6 +35,12 @@ def test_a_glue_name_that_is_not_an_identifier_is_an_error_naming_it():
         portable.eval_expression("ch6-acc:.1f")
 
 
+def test_a_name_glued_from_a_loop_is_read_from_the_namespace():
+    # glue(f"ch1_gamma_{g}_train", ...) with g = 0.5 became globals()[f"ch1_gamma_{g}_train"] = ...
+    globals()["ch1_gamma_0.5_train"] = 0.01234
+    assert eval(portable.eval_expression("ch1_gamma_0.5_train:.3f")) == "0.012"
+
+
 def test_citations_become_author_year_links_to_the_bibliography():
     text = "as {cite:t}`he2016deep` showed {cite:p}`he2016deep,robbins1951stochastic`"
     link = "../book/bibliography.md#cite-"
