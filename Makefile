@@ -12,7 +12,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # Progress bars print their final line only (the book's renderer would show every update).
 export LRLAB_PROGRESS_INTERVAL := 3600
 
-.PHONY: all venv assets browser browser-tests test lint unit notebooks robust book book-student check-exercises exercises bench slides clean
+.PHONY: all venv assets browser browser-tests test lint unit notebooks robust book book-student check-exercises exercises bench slides lab clean
 
 all: test
 
@@ -72,6 +72,17 @@ browser-tests: $(STAMP) browser
 	$(BIN)/pytest -m browser --run-browser tests
 
 test: $(STAMP) lint assets browser check-exercises unit notebooks book book-student browser-tests
+
+# The course in JupyterLab, for learners: the venv's kernel, jupyterlab-myst rendering the chapters'
+# MyST (inline {eval} numbers of your own run, admonitions, maths, links), progress bars live,
+# nothing fetched from the internet (no announcements, no PyPI listing of extensions).
+# LAB_ARGS adds options (e.g. LAB_ARGS="--no-browser --port 8890").
+LAB_ARGS ?=
+lab: $(STAMP)
+	env -u LRLAB_PROGRESS_INTERVAL $(BIN)/jupyter lab --ServerApp.root_dir="$(CURDIR)" \
+		--LabApp.news_url=None --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate \
+		--LabApp.extension_manager=readonly $(if $(filter 0,$(shell id -u)),--allow-root) \
+		$(LAB_ARGS) notebooks/00_why_schedule.ipynb
 
 bench: $(STAMP)
 	$(PY) bench/run.py

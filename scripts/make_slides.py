@@ -30,9 +30,11 @@ What the deck shows, per cell:
 * one idea per slide (``scripts/slide_layout.py``): a slide shows the headings, formulas, figures
   and explorers, short lists and code, and a lead sentence; the book's paragraphs, long output,
   the checks against PyTorch and the references go to the speaker notes;
-* the MyST roles of the book's markdown are rendered: ``{glue:text}`name:format``` becomes the
-  glued value (read from the notebook's outputs), ``{cite}`key``` an author-year citation from
-  ``book/references.bib``, ``{doc}`page``` its name.
+* the MyST roles of the book's markdown are rendered: ``{eval}`expression``` becomes the value
+  saved in the cell's ``user_expressions`` metadata (by ``scripts/run_notebooks.py`` or JupyterLab),
+  ``{glue:text}`name:format``` the glued value (read from the notebook's outputs), ``{cite}`key```
+  an author-year citation from ``book/references.bib``, ``{doc}`page``` its name; a markdown link
+  to a page of the book (``[Chapter 2](02_exponential.ipynb)``) becomes its text.
 """
 
 from __future__ import annotations
@@ -116,6 +118,9 @@ Reveal.initialize({
 _CONF = '{"base_template": "reveal", "mimetypes": {"text/html": true}}\n'
 
 _ROLE = re.compile(r"\{(?P<role>[a-z]+(?::[a-z]+)?)\}`(?P<text>[^`]*)`")
+# A markdown link to a page of the book (not a web address): its text alone in a deck.
+_PAGE_LINK = re.compile(r"\[([^\]]+)\]\((?![a-z]+:)[^)\s]+\.(?:md|ipynb)(?:#[^)\s]*)?\)")
+_QUOTED = re.compile(r"""^(["'])(.*)\1$""", flags=re.DOTALL)
 
 
 # --- the book's MyST roles, rendered for a deck -------------------------------------------------
@@ -134,6 +139,18 @@ def glued_values(nb: nbformat.NotebookNode) -> dict[str, object]:
                 values[name] = ast.literal_eval(text)
             except (ValueError, SyntaxError):
                 values[name] = text
+    return values
+
+
+def expression_values(cell: nbformat.NotebookNode) -> dict[str, str]:
+    """The saved values of a markdown cell's inline expressions (``{eval}``), by expression, as
+    JupyterLab and the book show them: the text/plain result, a string without its quotes."""
+    values = {}
+    for item in cell.get("metadata", {}).get("user_expressions", ()):
+        result = item.get("result", {})
+        text = result.get("data", {}).get("text/plain")
+        if result.get("status") == "ok" and text is not None:
+            values[item["expression"]] = _QUOTED.sub(r"\2", text)
     return values
 
 
@@ -178,7 +195,12 @@ def _last(name: str) -> str:
     return _latex_text(name.split(",")[0] if "," in name else name.split()[-1])
 
 
-def render_roles(markdown: str, glued: dict[str, object], bib: dict[str, tuple[str, str]]) -> str:
+def render_roles(
+    markdown: str,
+    glued: dict[str, object],
+    bib: dict[str, tuple[str, str]],
+    expressions: dict[str, str] | None = None,
+) -> str:
     """``markdown`` with the MyST roles of the book replaced by plain text for nbconvert.
 
     ``{cite}`` and ``{cite:p}`` give "(Author et al., year)", ``{cite:t}`` "Author et al.
@@ -192,6 +214,13 @@ def render_roles(markdown: str, glued: dict[str, object], bib: dict[str, tuple[s
 
     def replace(match: re.Match) -> str:
         role, text = match.group("role"), match.group("text")
+        if role == "eval":
+            if text not in (expressions or {}):
+                raise ValueError(
+                    f"{{eval}}`{text}` has no saved value: run the notebook "
+                    "(python scripts/run_notebooks.py NOTEBOOK) to save it"
+                )
+            return expressions[text]
         if role in ("glue", "glue:text", "glue:any"):
             name, _, spec = text.partition(":")
             if name not in glued:
@@ -211,7 +240,7 @@ def render_roles(markdown: str, glued: dict[str, object], bib: dict[str, tuple[s
             return label.group(1) if label else text.rstrip("/").split("/")[-1]
         return text
 
-    return _ROLE.sub(replace, markdown)
+    return _PAGE_LINK.sub(r"\1", _ROLE.sub(replace, markdown))
 
 
 def prepare(nb: nbformat.NotebookNode, bib: dict[str, tuple[str, str]]) -> nbformat.NotebookNode:
@@ -225,7 +254,7 @@ def prepare(nb: nbformat.NotebookNode, bib: dict[str, tuple[str, str]]) -> nbfor
         if "remove-cell" in tags:
             continue
         if cell.cell_type == "markdown":
-            cell.source = render_roles(cell.source, glued, bib)
+            cell.source = render_roles(cell.source, glued, bib, expression_values(cell))
         elif cell.cell_type == "code":
             if tags & {"hide-input", "remove-input"}:  # what nbconvert's templates read
                 cell.metadata["transient"] = {"remove_source": True}

@@ -218,6 +218,11 @@ def bib_keys() -> set[str]:
     )
 
 
+def linked_keys(text: str) -> set[str]:
+    """The keys of the bibliography entries a text links to (``bibliography.md#cite-<key>``)."""
+    return set(re.findall(r"bibliography\.md#cite-([^)\s]+)\)", text))
+
+
 def cited_keys(text: str) -> set[str]:
     keys = set()
     for group in re.findall(r"\{(?:foot)?cite(?::[a-z]+)?\}`([^`]+)`", text):
@@ -238,7 +243,10 @@ def test_every_citation_is_in_the_bibliography():
         {p.relative_to(ROOT).as_posix(): p.read_text() for p in (ROOT / "book").glob("*.md")}
     )
     known = bib_keys()
-    unknown = {name: sorted(cited_keys(text) - known) for name, text in sources.items()}
+    unknown = {
+        name: sorted((cited_keys(text) | linked_keys(text)) - known)
+        for name, text in sources.items()
+    }
     unknown = {name: keys for name, keys in unknown.items() if keys}
     assert not unknown, f"citations missing from book/references.bib: {unknown}"
 
@@ -250,6 +258,53 @@ def test_cited_keys_parser():
         "c",
         "d",
     }
+
+
+def test_linked_keys_parser():
+    text = "[He et al. (2016)](../book/bibliography.md#cite-he2016deep); [A, 1](x.md#cite-b)"
+    assert linked_keys(text) == {"he2016deep"}
+
+
+@pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
+def test_chapter_prose_uses_no_sphinx_only_role(path):
+    """JupyterLab (jupyterlab-myst) renders neither {cite} nor {doc}: the chapters cite and link
+    with markdown links (scripts/portable_roles.py), which both renderers show."""
+    text = markdown_of(read(path))
+    assert not re.findall(r"\{(?:cite(?::[a-z]+)?|doc)\}`[^`]*`", text)
+
+
+@pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
+def test_inline_expressions_are_evaluated_by_the_build_and_saved_for_jupyterlab(path):
+    """A chapter with {eval} runs inline in the book build (myst-nb evaluates the expressions in
+    its kernel), and each markdown cell saved the values of its run (scripts/run_notebooks.py),
+    so JupyterLab shows numbers before the learner runs anything, and the decks can be built."""
+    nb = read(path)
+    unsaved = []
+    uses_eval = False
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "markdown":
+            continue
+        wanted = set(re.findall(r"\{eval\}`([^`]*)`", cell.source))
+        uses_eval |= bool(wanted)
+        saved = {
+            item["expression"]
+            for item in cell.metadata.get("user_expressions", ())
+            if item["result"].get("status") == "ok"
+        }
+        if wanted - saved:
+            unsaved.append((index, sorted(wanted - saved)))
+    assert not unsaved, f"{path.name}: run scripts/run_notebooks.py; unsaved: {unsaved}"
+    if uses_eval:
+        assert nb.metadata.get("mystnb", {}).get("execution_mode") == "inline"
+        assert not re.search(r"\{glue", markdown_of(nb)), "one way to state a number per chapter"
+
+
+def test_every_link_to_a_page_points_to_a_file():
+    for path in chapters():
+        for target in re.findall(
+            r"\]\(([^)#\s]+\.(?:ipynb|md))(?:#[^)]*)?\)", markdown_of(read(path))
+        ):
+            assert (path.parent / target).is_file(), f"{path.name} links to missing {target}"
 
 
 # --- the offline site -------------------------------------------------------------------------------
@@ -456,3 +511,28 @@ def test_no_page_of_the_student_edition_links_to_a_solution():
     assert not linking, (
         f"these pages link to a solution, a dead link in the student edition: {linking}"
     )
+
+
+def test_an_inline_expression_runs_the_hidden_cells_above_it_first():
+    """myst-nb's inline execution runs cells as it renders code cells; a remove-cell is never
+    rendered, so book/_ext runs every cell above a markdown cell before its {eval}."""
+    lrlab_html = load_file("book/_ext/lrlab_html.py")
+
+    class Client:  # myst-nb's NotebookClientInline, as far as the extension uses it
+        _last_cell_executed = -1
+        notebook = {"cells": [{}, {}, {}, {}]}
+
+        def __init__(self):
+            self.ran_up_to = None
+
+        def cell_line(self, index):
+            return (index + 1) * 10000 + 1  # myst-nb's line of a notebook's cell
+
+        def code_cell_outputs(self, index):
+            self.ran_up_to = index
+
+    client = Client()
+    renderer = type("Renderer", (), {"renderer": type("R", (), {"nb_client": client})()})()
+    assert lrlab_html.execute_cells_above({"nb_renderer": renderer}, 30003) == 2
+    assert client.ran_up_to == 2
+    assert lrlab_html.execute_cells_above({}, 30003) is None  # not a notebook: nothing to run

@@ -44,6 +44,42 @@ def test_a_glue_that_was_never_glued_is_an_error_naming_it():
         make_slides.render_roles("{glue:text}`ch9_missing:.3f`", {}, BIB)
 
 
+def test_inline_expressions_show_their_saved_values_as_jupyterlab_does():
+    cell = nbformat.v4.new_markdown_cell(
+        'lr {eval}`f"{lr:.2f}"` after {eval}`n` updates',
+        metadata={
+            "user_expressions": [
+                {
+                    "expression": 'f"{lr:.2f}"',
+                    "result": {"status": "ok", "data": {"text/plain": "'0.12'"}, "metadata": {}},
+                },
+                {
+                    "expression": "n",
+                    "result": {"status": "ok", "data": {"text/plain": "43"}, "metadata": {}},
+                },
+            ]
+        },
+    )
+    values = make_slides.expression_values(cell)
+    assert values == {'f"{lr:.2f}"': "0.12", "n": "43"}
+    assert make_slides.render_roles(cell.source, {}, BIB, values) == "lr 0.12 after 43 updates"
+
+
+def test_an_inline_expression_without_a_saved_value_is_an_error_naming_it():
+    with pytest.raises(ValueError, match="ch9_missing"):
+        make_slides.render_roles("{eval}`ch9_missing`", {}, BIB, {})
+
+
+def test_links_to_pages_of_the_book_become_their_text():
+    text = (
+        "[He et al. (2016)](../book/bibliography.md#cite-he2016deep), "
+        "[2. Exponential decay](02_exponential.ipynb) and [a thread](https://example.org/a.md)"
+    )
+    assert make_slides.render_roles(text, {}, BIB) == (
+        "He et al. (2016), 2. Exponential decay and [a thread](https://example.org/a.md)"
+    )
+
+
 def test_citations_are_author_year_as_in_the_book():
     render = lambda text: make_slides.render_roles(text, {}, BIB)  # noqa: E731
     assert render("see {cite}`he2016deep`") == "see (He et al., 2016)"

@@ -1,5 +1,7 @@
 """Sphinx extension of the lrlab book: every inline script appears once on a page, every page of
-``solutions/`` says that it holds the answers, and the book's own style sheet (``static/lrlab-site.css``: readable figures on a phone, long names in
+``solutions/`` says that it holds the answers, a chapter's markdown link to a bibliography entry
+(``../book/bibliography.md#cite-<key>``) resolves, an inline expression (``{eval}``) sees the
+variables of every cell above it, and the book's own style sheet (``static/lrlab-site.css``: readable figures on a phone, long names in
 the page's contents wrapped, not cut) is on every page.
 
 Sphinx 7.4 writes twice each inline script (``app.add_js_file(None, body=...)``) that an extension
@@ -62,8 +64,64 @@ def mark_solution_pages(app, doctree) -> None:
         section.insert(section.index(title) + 1 if title is not None else 0, note)
 
 
+CITE_ID_PREFIX = "cite-"  # bibtex_cite_id in _config.yml: "cite-{key}"
+
+
+def link_citation_ids(app, doctree) -> None:
+    """Let markdown links reach the bibliography's entries by their ids (``cite-<key>``).
+
+    The chapters cite with plain links, ``[He et al. (2016)](../book/bibliography.md#cite-...)``,
+    which JupyterLab renders too (scripts/portable_roles.py writes them). MyST checks a link's
+    ``#id`` against the headings of the page it points to (``myst_slugs``) and warns about any
+    other id; the entries of a ``{bibliography}`` are targets too, so this lists them there.
+    """
+    ids = [i for i in doctree.ids if i.startswith(CITE_ID_PREFIX)]
+    if ids:
+        slugs = app.env.metadata[app.env.docname].setdefault("myst_slugs", {})
+        for target in ids:
+            slugs.setdefault(target, (0, target, ""))
+
+
+def execute_cells_above(document, line: int) -> int | None:
+    """Under myst-nb's inline execution, run every cell of the notebook up to the one at ``line``
+    (a markdown cell about to evaluate an ``{eval}`` role); return that cell's index.
+
+    myst-nb runs the cells as it renders them, up to each code cell it renders; a cell tagged
+    ``remove-cell`` is never rendered, so a paragraph right after one (the chapters compute the
+    numbers their text states in such cells) would be evaluated before that cell ran: a NameError.
+    JupyterLab runs every cell in order, so the text must not depend on this.
+    """
+    renderer = document.get("nb_renderer") if hasattr(document, "get") else None
+    client = getattr(getattr(renderer, "renderer", None), "nb_client", None)
+    if client is None or not hasattr(client, "_last_cell_executed"):  # not inline: nothing to run
+        return None
+    cells = client.notebook.get("cells", [])
+    above = [i for i in range(len(cells)) if client.cell_line(i) <= line]
+    if not above:
+        return None
+    client.code_cell_outputs(above[-1])
+    return above[-1]
+
+
+def _patch_eval_role() -> None:
+    from myst_nb.ext.eval import EvalRoleAny
+
+    if getattr(EvalRoleAny.run, "_lrlab", False):
+        return
+    original = EvalRoleAny.run
+
+    def run(self):
+        execute_cells_above(self.document, self.line)
+        return original(self)
+
+    run._lrlab = True
+    EvalRoleAny.run = run
+
+
 def setup(app) -> dict:
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
     app.connect("doctree-read", mark_solution_pages)
+    app.connect("doctree-read", link_citation_ids)
+    _patch_eval_role()
     app.add_css_file("lrlab-site.css")
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
