@@ -462,3 +462,12 @@ def test_the_docstring_example_holds():
 
     result = doctest.testmod(sys.modules["lrlab.plan"])
     assert result.attempted >= 1 and result.failed == 0
+
+
+def test_a_warmup_ratio_of_one_is_the_whole_run_and_warmup_steps_of_one_a_single_step():
+    # 800 examples, batch 8 (the default), 1 epoch: 100 updates. warmup_ratio is always a
+    # fraction (transformers 4): 1.0 of 100 is 100 steps; warmup_steps=1.0 is >= 1: one step.
+    ratio = lrlab.plan(num_examples=800, num_train_epochs=1, warmup_ratio=1.0)
+    steps = lrlab.plan(num_examples=800, num_train_epochs=1, warmup_steps=1.0)
+    assert (ratio.num_training_steps, ratio.num_warmup_steps) == (100, 100)
+    assert (steps.num_training_steps, steps.num_warmup_steps) == (100, 1)

@@ -12,7 +12,13 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["epoch_batches", "run_updates", "updates_per_epoch", "warmup_updates"]
+__all__ = [
+    "epoch_batches",
+    "fraction_updates",
+    "run_updates",
+    "updates_per_epoch",
+    "warmup_updates",
+]
 
 
 def epoch_batches(
@@ -51,6 +57,18 @@ def run_updates(epochs: float, per_epoch: int) -> int:
     return math.ceil(epochs * per_epoch)
 
 
+def fraction_updates(fraction: float, total: int, *, round_up: bool = True) -> int:
+    """A ``fraction`` of the ``total`` updates, rounded up as the ``Trainer`` does (the older
+    ``warmup_ratio`` is always read this way, 1.0 included: the whole run).
+
+    Example:
+        >>> fraction_updates(0.05, 237), fraction_updates(1.0, 100), fraction_updates(0.05, 237, round_up=False)
+        (12, 100, 11)
+    """
+    product = total * fraction
+    return math.ceil(product) if round_up else math.floor(product)
+
+
 def warmup_updates(warmup_steps: float, total: int, *, round_up: bool = True) -> int:
     """``TrainingArguments.get_warmup_steps``: ``warmup_steps`` >= 1 is a count (truncated),
     below 1 a fraction of the ``total`` updates (rounded up; ``round_up=False`` floors it, the
@@ -62,5 +80,4 @@ def warmup_updates(warmup_steps: float, total: int, *, round_up: bool = True) ->
     """
     if warmup_steps >= 1:
         return int(warmup_steps)
-    product = total * warmup_steps
-    return math.ceil(product) if round_up else math.floor(product)
+    return fraction_updates(warmup_steps, total, round_up=round_up)

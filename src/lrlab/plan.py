@@ -43,7 +43,13 @@ from typing import Any
 import numpy as np
 
 from lrlab._checks import check_choice, check_int, check_real
-from lrlab.counting import epoch_batches, run_updates, updates_per_epoch, warmup_updates
+from lrlab.counting import (
+    epoch_batches,
+    fraction_updates,
+    run_updates,
+    updates_per_epoch,
+    warmup_updates,
+)
 from lrlab.schedules.registry import SCHEDULES
 
 __all__ = ["DEFAULTS", "METRIC_DRIVEN", "SCHEDULER_TYPES", "Plan", "main", "plan"]
@@ -457,7 +463,7 @@ def _warmup_steps(s: dict[str, Any], total: int, notes: list[str]) -> int:
         return warmup_updates(steps, total)
     key, fraction = ("warmup_steps", steps) if steps > 0 else ("warmup_ratio", ratio)
     product = total * fraction
-    warmup = warmup_updates(fraction, total)
+    warmup = fraction_updates(fraction, total)
     if 0 < product < 1 and s["lr_scheduler_type"] != "constant":  # constant: no warmup at all
         notes.append(
             f"{key}={fraction!r} of {total} updates is {product:.3g} of an update: the Trainer "

@@ -118,7 +118,8 @@ def loop_lrs(train: Callable[..., Any], setting: LoopSetting) -> np.ndarray:
 
     ``train`` is called as ``train(model, optimizer, loader, epochs, **extra)`` (plus
     ``evaluate=`` when the setting has metrics), on the same tiny model and data the grader
-    uses. Its exceptions go through.
+    uses. Its exceptions go through; its warnings are not shown (the grader's report names
+    those of the reader's own loop).
 
     Example:
         >>> import torch
@@ -136,7 +137,9 @@ def loop_lrs(train: Callable[..., Any], setting: LoopSetting) -> np.ndarray:
     if not isinstance(setting, LoopSetting):
         raise ValueError(f"setting must be a LoopSetting, got {setting!r}")
     args, kwargs, lrs = _inputs(setting)
-    train(*args, **kwargs)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        train(*args, **kwargs)
     return np.array(lrs, dtype=float)
 
 
@@ -239,9 +242,7 @@ class LoopExercise(Exercise):
         """``message`` plus the diagnosis of a known wrong loop (said once per report)."""
         for k, mistake in enumerate(self.mistakes):
             try:
-                with warnings.catch_warnings():  # the wrong loop's warnings are not the reader's
-                    warnings.simplefilter("ignore")
-                    theirs = loop_lrs(mistake.loop, setting)
+                theirs = loop_lrs(mistake.loop, setting)
             except Exception:  # noqa: BLE001 - a wrong loop that crashes on this setting
                 continue
             if _same(got, theirs):
