@@ -347,14 +347,9 @@ def lecture_cells(cells: list) -> list:
             # notes of the slide before, outputs and all
             if cell.cell_type == "markdown":
                 out.append(_notes_cell(cell.source))
-            else:
-                cell.metadata["lrlab_notes_only"] = True
-                shown, notes = _code(cell)
-                shown.metadata.setdefault("slideshow", {})["slide_type"] = "-"
-                out.append(shown)
-                if notes.strip():
-                    out.append(_notes_cell(notes))
-            continue
+                continue
+            cell.metadata["lrlab_notes_only"] = True
+            cell.metadata.setdefault("slideshow", {})["slide_type"] = slide_type = "-"
         if cell.cell_type == "markdown":
             visible, notes = split_markdown(cell.source, starts_slide=bare)
             bare = bare and all(_kind(b) == "heading" for b in blocks(visible))

@@ -20,6 +20,7 @@ import torch.nn.functional as F
 
 from grading_utils import messages
 from lrlab.grading import LoopSetting, check, given_loop, loop_lrs
+from lrlab.grading.diagnoses import LOOP_EXERCISES
 from lrlab.grading.diagnoses import __all__ as DIAGNOSES
 
 IDS = [
@@ -210,7 +211,8 @@ FIXED = {
 
 
 def test_every_diagnose_part_is_tested():
-    assert len(DIAGNOSES) == len(IDS) + 1  # and given_loop
+    assert len(DIAGNOSES) == len(IDS) + 2  # and LOOP_EXERCISES, given_loop
+    assert [e.exercise_id for e in LOOP_EXERCISES] == IDS  # in the chapters' order
     assert set(FIXED) == set(IDS)
 
 

@@ -28,6 +28,11 @@ def _safe_repr(obj: Any, limit: int = 80) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _is_number(x: Any) -> bool:
+    """A real number (NumPy's too), not a bool."""
+    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
+
+
 def _fmt(x: Any) -> str:
     """A number as Python would show it; a long list shortened."""
     if isinstance(x, (bool, np.bool_)):

@@ -8,11 +8,10 @@ final test loss is lower.
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
-from lrlab.grading._helpers import _fmt, _safe_repr
+from lrlab.grading._helpers import _fmt, _is_number, _safe_repr
 from lrlab.grading.kinds import Exercise, call_answer_value, not_attempted_report
 from lrlab.grading.report import Check, Curve, Report
 from lrlab.seeding import seeds
@@ -98,10 +97,7 @@ class _BeatTheConstant(Exercise):
             return None, None, f"{shape}; it returned {_safe_repr(value)}."
         make, lr = value
 
-        def is_number(x):
-            return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))
-
-        if is_number(make) and callable(lr):
+        if _is_number(make) and callable(lr):
             return None, None, f"{shape}, in that order; yours is (lr, make_scheduler): swap them."
         if make is None:
             return (
@@ -133,7 +129,7 @@ class _BeatTheConstant(Exercise):
                     f"{type(make).__name__} ({_safe_repr(make)})."
                 ),
             )
-        if not is_number(lr) or not math.isfinite(lr) or lr <= 0:
+        if not _is_number(lr) or not math.isfinite(lr) or lr <= 0:
             return None, None, f"lr must be a positive number, got {_safe_repr(lr)}."
         return make, float(lr), None
 

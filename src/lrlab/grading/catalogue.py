@@ -57,6 +57,7 @@ from lrlab.grading.diagnoses import (
     FIX_RESUMED_LOOP,
     FIX_STEP_DECAY_LOOP,
     FIX_WARMUP_LOOP,
+    LOOP_EXERCISES,
 )
 from lrlab.grading.function_kind import Case, FunctionExercise, Mistake
 from lrlab.grading.practice import DESIGN_SCHEDULE, FIX_THE_SCHEDULE, PLAN_COUNTS
@@ -380,15 +381,6 @@ BUILTIN = [
     DESIGN_BOWL_SCHEDULE,
     DESIGN_MULTISTEP,
     DESIGN_ONE_CYCLE,
-    FIX_ACCUMULATION_LOOP,
-    FIX_STEP_DECAY_LOOP,
-    FIX_EXPONENTIAL_LOOP,
-    FIX_COSINE_LOOP,
-    FIX_RESTARTS_LOOP,
-    FIX_PLATEAU_LOOP,
-    FIX_WARMUP_LOOP,
-    FIX_CYCLIC_LOOP,
-    FIX_ONE_CYCLE_LOOP,
-    FIX_RESUMED_LOOP,
+    *LOOP_EXERCISES,
     RACE_GAP_IN_STANDARD_ERRORS,
 ]

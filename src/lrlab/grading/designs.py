@@ -18,13 +18,17 @@ from __future__ import annotations
 
 import functools
 import math
-import numbers
 from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from lrlab.grading._helpers import _fmt, _safe_repr, _safe_str
-from lrlab.grading.kinds import Exercise, call_answer_value, not_attempted_report
+from lrlab.grading._helpers import _fmt, _is_number, _safe_repr, _safe_str
+from lrlab.grading.kinds import (
+    Exercise,
+    call_answer_value,
+    copy_mapping,
+    not_attempted_report,
+)
 from lrlab.grading.report import Check, Curve, Report
 from lrlab.grading.sandbox import as_float
 from lrlab.schedules import multistep_lr, one_cycle_lr
@@ -60,24 +64,11 @@ def _failed_call(exercise, failure, prefix: str = "") -> Report:
     return _fail_all(exercise, names, prefix + failure.text)
 
 
-def _plain_dict(value, runner) -> tuple[bool, object]:
-    """A reader's mapping copied into a plain dict (its methods run as the reader's code), or
-    ``value`` itself when it is not a mapping."""
-    if not isinstance(value, Mapping):
-        return True, value
-    runner.start_check()
-    return runner.call(dict, value)
-
-
 def _line_curve(lrs: np.ndarray, level: float, title: str, xlabel: str, **kw) -> Curve:
     """The plot of the reader's lr over a horizontal line at ``level``: at most 250 points (the
     report embeds the figure as SVG)."""
     steps = np.arange(0, len(lrs), max(1, math.ceil(len(lrs) / 250)))
     return Curve(steps, np.full(len(steps), level), lrs[steps], None, title, xlabel, **kw)
-
-
-def _is_number(x) -> bool:
-    return isinstance(x, numbers.Real) and not isinstance(x, (bool, np.bool_))  # NumPy's too
 
 
 # ---- chapter 0: a schedule for the noisy valley ---------------------------------------------
@@ -345,7 +336,7 @@ class _MultiStepDesign(Exercise):
     def _grade(self, answer, runner):
         ok, value = call_answer_value(answer, runner)
         if ok:
-            ok, value = _plain_dict(value, runner)
+            ok, value = copy_mapping(value, runner)
         if not ok:
             return _failed_call(self, value)
         if not isinstance(value, Mapping) or set(value) != {"milestones", "gamma"}:
@@ -546,7 +537,7 @@ class _OneCycleDesign(Exercise):
     def _grade(self, answer, runner):
         ok, value = call_answer_value(answer, runner)
         if ok:
-            ok, value = _plain_dict(value, runner)
+            ok, value = copy_mapping(value, runner)
         if not ok:
             return _failed_call(self, value)
         settings, problem = self._parse(value)

@@ -24,8 +24,8 @@ from typing import Any
 
 import numpy as np
 
-from lrlab.grading._helpers import _safe_repr, _safe_str
-from lrlab.grading.kinds import Exercise, call_answer_value, not_attempted_report
+from lrlab.grading._helpers import _is_number, _safe_repr, _safe_str
+from lrlab.grading.kinds import Exercise, call_answer_value, copy_mapping, not_attempted_report
 from lrlab.grading.report import Check, Curve, Report
 from lrlab.schedules import (
     cosine_schedule_with_warmup,
@@ -46,15 +46,8 @@ __all__ = [
 def _copied(value: Any, runner) -> tuple[Any, str | None]:
     """A plain dict copy of a mapping answer, made through the runner (a reader's mapping type
     may do anything), so that grading never touches the reader's object; other values as is."""
-    if not isinstance(value, Mapping):
-        return value, None
-    runner.start_check()
-    ok, copy = runner.call(dict, value)
+    ok, copy = copy_mapping(value, runner)
     return (copy, None) if ok else (None, f"your dict cannot be read: {copy.text}")
-
-
-def _number(value: Any) -> bool:
-    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
 class _SettingsDesign(Exercise):
@@ -207,14 +200,14 @@ class _DesignPlateau(_SettingsDesign):
                 v = settings[key]
                 if isinstance(v, (numbers.Integral, np.integer)) and not isinstance(v, bool):
                     settings[key] = int(v)
-                elif _number(v) and float(v).is_integer():
+                elif _is_number(v) and float(v).is_integer():
                     settings[key] = int(v)
                 else:
                     return {}, f"{key}={_safe_repr(v)}: {key} counts epochs, a whole number."
         for key in ("factor", "threshold", "min_lr", "eps"):
             if key in settings:
                 v = settings[key]
-                if not _number(v) or not math.isfinite(v):
+                if not _is_number(v) or not math.isfinite(v):
                     return {}, f"{key}={_safe_repr(v)} is not a finite number."
                 settings[key] = float(v)
         for key in ("mode", "threshold_mode"):
@@ -405,7 +398,7 @@ class _DesignWarmup(_SettingsDesign):
             "('schedule' may be left out: 'cosine')"
         )
         if not isinstance(value, Mapping):
-            if _number(value):
+            if _is_number(value):
                 return (0, ""), f"your answer is the number {_safe_repr(value)}; {shape}."
             return (0, ""), f"your answer is {_safe_repr(value)}; {shape}."
         settings = dict(value)
@@ -426,7 +419,7 @@ class _DesignWarmup(_SettingsDesign):
                 "(get_cosine_schedule_with_warmup) or 'linear' (get_linear_schedule_with_warmup)."
             )
         w = settings["num_warmup_steps"]
-        if not _number(w) or not math.isfinite(w):
+        if not _is_number(w) or not math.isfinite(w):
             return (0, ""), f"num_warmup_steps={_safe_repr(w)} is not a number of updates."
         if 0 < w < 1:
             return (0, ""), (

@@ -43,6 +43,7 @@ __all__ = [
     "FIX_RESUMED_LOOP",
     "FIX_STEP_DECAY_LOOP",
     "FIX_WARMUP_LOOP",
+    "LOOP_EXERCISES",
     "given_loop",
 ]
 
@@ -512,32 +513,6 @@ FIX_ONE_CYCLE_LOOP = LoopExercise(
     hint="chapter 8, mistake 1: OneCycleLR is stepped once per update.",
 )
 
-_GIVEN = {
-    "fix_accumulation_loop": accumulation_loop,
-    "fix_step_decay_loop": step_decay_loop,
-    "fix_exponential_loop": exponential_loop,
-    "fix_cosine_loop": cosine_loop,
-    "fix_restarts_loop": restarts_loop,
-    "fix_plateau_loop": plateau_loop,
-    "fix_warmup_loop": warmup_loop,
-    "fix_cyclic_loop": cyclic_loop,
-    "fix_one_cycle_loop": one_cycle_loop,
-}
-
-
-def given_loop(exercise_id: str):
-    """The loop that the diagnose part ``exercise_id`` gives, with its mistake (to read and run).
-
-    Raises:
-        ValueError: ``exercise_id`` is not a diagnose part's id.
-    """
-    if exercise_id not in _GIVEN:
-        raise ValueError(
-            f"exercise_id must be one of {', '.join(sorted(_GIVEN))}, got {exercise_id!r}"
-        )
-    return _GIVEN[exercise_id]
-
-
 # ---- chapter 10: resuming (the capstone's checklist, item 7) ------------------------------------
 
 
@@ -583,4 +558,32 @@ FIX_RESUMED_LOOP = LoopExercise(
     ],
     hint="the capstone's checklist, item 7: resuming without the scheduler's state.",
 )
-_GIVEN["fix_resumed_loop"] = resumed_loop
+
+#: The diagnose parts, in the order of the chapters.
+LOOP_EXERCISES = (
+    FIX_ACCUMULATION_LOOP,
+    FIX_STEP_DECAY_LOOP,
+    FIX_EXPONENTIAL_LOOP,
+    FIX_COSINE_LOOP,
+    FIX_RESTARTS_LOOP,
+    FIX_PLATEAU_LOOP,
+    FIX_WARMUP_LOOP,
+    FIX_CYCLIC_LOOP,
+    FIX_ONE_CYCLE_LOOP,
+    FIX_RESUMED_LOOP,
+)
+# The loop each diagnose part gives is its first mistake: the loop as written.
+_GIVEN = {exercise.exercise_id: exercise.mistakes[0].loop for exercise in LOOP_EXERCISES}
+
+
+def given_loop(exercise_id: str):
+    """The loop that the diagnose part ``exercise_id`` gives, with its mistake (to read and run).
+
+    Raises:
+        ValueError: ``exercise_id`` is not a diagnose part's id.
+    """
+    if exercise_id not in _GIVEN:
+        raise ValueError(
+            f"exercise_id must be one of {', '.join(sorted(_GIVEN))}, got {exercise_id!r}"
+        )
+    return _GIVEN[exercise_id]

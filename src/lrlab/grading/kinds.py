@@ -28,6 +28,7 @@ __all__ = [
     "RTOL",
     "SchedulerExercise",
     "call_answer_value",
+    "copy_mapping",
     "not_attempted_report",
 ]
 
@@ -135,6 +136,18 @@ def call_answer_value(answer: Any, runner: Runner) -> tuple[bool, Any]:
         runner.start_check()
         return runner.call(answer)
     return True, answer
+
+
+def copy_mapping(value: Any, runner: Runner) -> tuple[bool, Any]:
+    """A reader's mapping copied into a plain dict through ``runner`` (its methods are the
+    reader's code), so that grading never touches the reader's object; other values as they are.
+
+    Returns ``(True, copy)``, or ``(False, failure)`` when the mapping cannot be read.
+    """
+    if not isinstance(value, Mapping):
+        return True, value
+    runner.start_check()
+    return runner.call(dict, value)
 
 
 # ---- numbers ---------------------------------------------------------------------------------

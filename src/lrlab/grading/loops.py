@@ -26,8 +26,8 @@ from lrlab.grading.sandbox import Runner
 
 __all__ = ["LoopExercise", "LoopMistake", "LoopSetting", "loop_lrs"]
 
-#: Relative tolerance between the lrs of the reader's loop and the wanted ones.
-_RTOL = 1e-6
+#: Tolerances between the lrs of the reader's loop and the wanted ones.
+_RTOL, _ATOL = 1e-6, 1e-12
 
 
 @dataclass(frozen=True)
@@ -143,8 +143,12 @@ def loop_lrs(train: Callable[..., Any], setting: LoopSetting) -> np.ndarray:
     return np.array(lrs, dtype=float)
 
 
+def _close(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return np.isclose(a, b, rtol=_RTOL, atol=_ATOL)
+
+
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
-    return a.shape == b.shape and bool(np.allclose(a, b, rtol=_RTOL, atol=1e-12))
+    return a.shape == b.shape and bool(np.all(_close(a, b)))
 
 
 class LoopExercise(Exercise):
@@ -193,7 +197,7 @@ class LoopExercise(Exercise):
             )
             return Report(self.exercise_id, self.title, [Check(n, False, message) for n in names])
         checks: list[Check] = []
-        diagnosed: dict[str, str] = {}
+        diagnosed: dict[int, str] = {}  # mistake index -> the check that named it
         curve = None
         for i, (name, setting) in enumerate(zip(names, self.settings)):
             args, kwargs, lrs = _inputs(setting)
@@ -230,7 +234,7 @@ class LoopExercise(Exercise):
                 )
         if n != m:
             return False, f"your loop made {n} optimizer updates; this run has {m}."
-        u = int(np.flatnonzero(~np.isclose(got, wanted[0], rtol=_RTOL, atol=1e-12))[0])
+        u = int(np.flatnonzero(~_close(got, wanted[0]))[0])
         message = f"update {u} ran at lr {_fmt(got[u])}; the author wanted {_fmt(wanted[0][u])}."
         if n > 1 and _same(got[1:], wanted[0][:-1]):
             message += " Your lrs are the wanted ones one update late."
@@ -258,8 +262,7 @@ class LoopExercise(Exercise):
         pad = np.full(length, np.nan)
         expected, returned = pad.copy(), pad.copy()
         expected[: len(wanted)], returned[: len(got)] = wanted, got
-        close = np.isclose(returned, expected, rtol=_RTOL, atol=1e-12)
-        wrong = np.flatnonzero(~close)
+        wrong = np.flatnonzero(~_close(returned, expected))
         return Curve(
             np.arange(length, dtype=float),
             expected,
