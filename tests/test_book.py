@@ -433,6 +433,21 @@ def test_inline_scripts_registered_twice_are_written_once():
     ]
 
 
+def test_site_root_names_its_icon_and_sends_the_reader_to_the_first_chapter():
+    """A bare refresh line names no icon: the browser asks for /favicon.ico, a 404 in the console."""
+    root = SITE / "index.html"
+    if not root.is_file():
+        pytest.skip("the site is not built: run `make book`")
+    html = root.read_text(encoding="utf-8")
+    icon = re.search(r'<link rel="icon" href="([^"]+)"', html)
+    assert icon, "the root page names no icon"
+    assert (SITE / icon.group(1)).is_file(), icon.group(1)
+    target = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', html, re.I)
+    assert target and (SITE / target.group(1)).is_file(), "the refresh goes nowhere"
+    assert target.group(1).endswith("intro.html")
+    assert f'<a href="{target.group(1)}">' in html  # for a browser that does not refresh
+
+
 def test_config_loads_the_script_deduplicating_extension():
     config = yaml.safe_load((ROOT / "_config.yml").read_text())["sphinx"]
     assert config["local_extensions"]["lrlab_html"] == "book/_ext"

@@ -2,7 +2,8 @@
 ``solutions/`` says that it holds the answers, a chapter's markdown link to a bibliography entry
 (``../book/bibliography.md#cite-<key>``) resolves, an inline expression (``{eval}``) sees the
 variables of every cell above it, and the book's own style sheet (``static/lrlab-site.css``: readable figures on a phone, long names in
-the page's contents wrapped, not cut) is on every page.
+the page's contents wrapped, not cut) is on every page, and the site's root ``index.html`` is a
+complete page that sends the reader to the first chapter.
 
 Sphinx 7.4 writes twice each inline script (``app.add_js_file(None, body=...)``) that an extension
 registers after the builder is created: once as registered (named ``None``), and again when
@@ -118,8 +119,48 @@ def _patch_eval_role() -> None:
     EvalRoleAny.run = run
 
 
+_ROOT_PAGE = """<!DOCTYPE html>
+<html lang="{language}">
+<head>
+<meta charset="utf-8">
+<title>{title}</title>
+<link rel="icon" href="{favicon}">
+<meta http-equiv="refresh" content="0; url={first}">
+</head>
+<body><p><a href="{first}">{title}</a></p></body>
+</html>
+"""
+
+
+def write_root_page(app, exception) -> None:
+    """The site's root ``index.html``: a page that sends the reader to the first chapter.
+
+    Jupyter Book writes a bare ``<meta http-equiv="Refresh">`` there only when the file is
+    missing. That line names no icon, so the browser asks for ``/favicon.ico``, which the site does
+    not have: a 404 in the console of every visit (seen by the offline browser test on one run in
+    a few, as the redirect races the request). This writes a complete page instead, with the book's
+    own icon and a link for a reader whose browser does not follow the refresh.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    import html
+    from pathlib import Path
+
+    first = app.builder.get_target_uri(app.config.root_doc)
+    if first == "index.html":  # the root document is the index page itself
+        return
+    favicon = app.config.html_favicon or ""
+    icon = f"_static/{Path(favicon).name}" if favicon and "://" not in favicon else favicon
+    title = html.escape(app.config.html_title or app.config.project)
+    page = _ROOT_PAGE.format(
+        language=app.config.language or "en", title=title, favicon=icon, first=first
+    )
+    (Path(app.outdir) / "index.html").write_text(page, encoding="utf-8")
+
+
 def setup(app) -> dict:
     app.connect("html-page-context", drop_duplicate_scripts, priority=900)
+    app.connect("build-finished", write_root_page)
     app.connect("doctree-read", mark_solution_pages)
     app.connect("doctree-read", link_citation_ids)
     _patch_eval_role()
