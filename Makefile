@@ -12,7 +12,7 @@ export PYDEVD_DISABLE_FILE_VALIDATION := 1
 # Progress bars print their final line only (the book's renderer would show every update).
 export LRLAB_PROGRESS_INTERVAL := 3600
 
-.PHONY: all venv assets browser browser-tests test lint unit notebooks robust book book-student check-exercises exercises bench slides lab clean
+.PHONY: all venv assets browser browser-tests test lint unit notebooks robust book book-student book-ko pot check-translations check-exercises exercises bench slides lab clean
 
 all: test
 
@@ -67,11 +67,28 @@ book: $(STAMP) assets
 book-student: $(STAMP) assets
 	$(PY) scripts/build_student.py
 
+# The Korean edition (한국어판), from the same source: gettext catalogs in locales/ko/LC_MESSAGES,
+# one per page (scripts/book_i18n.py). `make pot` extracts the English messages of every page
+# (no notebook is run) and merges them into the catalogs: a new English paragraph appears there
+# untranslated, a changed one fuzzy (stale). `make book-ko` builds the Korean site into
+# _build/ko/html with the same strictness as `make book`, reusing its execution cache.
+pot: $(STAMP)
+	$(PY) scripts/book_i18n.py pot
+
+book-ko: $(STAMP) assets
+	$(PY) scripts/book_i18n.py build
+	$(PY) scripts/check_offline.py _build/ko/html
+
+# Fails on a missing, untranslated or stale message of a page declared translated
+# (locales/ko/TRANSLATED); counts the others. After `make pot`, so that English edits count.
+check-translations: pot
+	$(BIN)/pytest -q tests/test_translations.py
+
 # The real-browser tests: the explorers, the slides and every page of the built site.
 browser-tests: $(STAMP) browser
 	$(BIN)/pytest -m browser --run-browser tests
 
-test: $(STAMP) lint assets browser check-exercises unit notebooks book book-student browser-tests
+test: $(STAMP) lint assets browser check-exercises check-translations unit notebooks book book-student browser-tests
 
 # The course in JupyterLab, for learners: the venv's kernel, jupyterlab-myst rendering the chapters'
 # MyST (inline {eval} numbers of your own run, admonitions, maths, links), progress bars live,

@@ -9,7 +9,9 @@
 #      html-manager/   embed-amd.js (renders saved ipywidgets state) and its icon fonts
 #      reveal.js/      the slide decks' reveal.js: dist/ (script, CSS, themes and their fonts)
 #                      and the speaker-notes plugin (scripts/make_slides.py copies it next to the decks)
-#    The book loads only MathJax (see _config.yml); the slides load MathJax and reveal.js.
+#      noto-sans-kr/   the Korean site's Hangul font (woff2, regular and bold) and its licence
+#    The book loads only MathJax (see _config.yml), the Korean site also the font; the slides
+#    load MathJax and reveal.js.
 #
 # Idempotent: when web/package*.json and this script are unchanged since the last run, it
 # does nothing (a stamp holds their hash). Needs node and npm (and the npm registry on a fresh clone).
@@ -72,7 +74,17 @@ cp -r "$rv/dist/theme" "$tmp/npm/reveal.js/dist/"
 cp "$rv/plugin/notes/notes.js" "$tmp/npm/reveal.js/plugin/notes/"
 cp "$rv/LICENSE" "$tmp/npm/reveal.js/"
 
-for pkg in mathjax requirejs @jupyter-widgets/html-manager reveal.js; do
+# The Korean site's font (book/_ext/static/lrlab-ko.css): Noto Sans KR's "korean" subset (all
+# 11,172 Hangul syllables and the jamo), regular and bold, woff2 only (every browser the site
+# supports reads it), and its licence (SIL OFL 1.1).
+kr=$nm/@fontsource/noto-sans-kr
+mkdir -p "$tmp/npm/noto-sans-kr"
+for weight in 400 700; do
+    cp "$kr/files/noto-sans-kr-korean-$weight-normal.woff2" "$tmp/npm/noto-sans-kr/"
+done
+cp "$kr/LICENSE" "$tmp/npm/noto-sans-kr/"
+
+for pkg in mathjax requirejs @jupyter-widgets/html-manager reveal.js @fontsource/noto-sans-kr; do
     node -e 'const p=require(process.argv[1]); console.log(`${p.name}@${p.version}`)' "$PWD/$nm/$pkg/package.json"
 done > "$tmp/npm/VERSIONS.txt"
 

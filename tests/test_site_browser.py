@@ -7,6 +7,11 @@ explorer, redraw the curve when any slider moves. A chapter page must load in un
 skip and say so. The load times of every chapter page are tabulated by ``bench/bench_site.py``
 (``make bench``); the test only checks the issue's generous bound, on the best of three cold loads
 so that another process's burst of CPU does not fail it.
+
+The Korean site (``make book-ko``, ``_build/ko/html``) gets the same checks on every page when it
+is built, and one more: its Hangul is drawn with the font it ships (Noto Sans KR, from npm), not
+one of the machine's. Served with ``_build/`` as the root, the language switch leads from an
+English page to its Korean page and back.
 """
 
 from __future__ import annotations
@@ -32,6 +37,8 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[1]
 # LRLAB_SITE: test a site built elsewhere (jupyter-book build --path-output DIR: DIR/_build/html).
 SITE = Path(os.environ.get("LRLAB_SITE", ROOT / "_build" / "html")).resolve()
+KO_SITE = Path(os.environ.get("LRLAB_SITE_KO", ROOT / "_build" / "ko" / "html")).resolve()
+KO_FONT = "Noto Sans KR"  # book/_ext/static/lrlab-ko.css
 LOAD_LIMIT = 2.0  # seconds, the issue's bound for a chapter page
 _REFRESH = re.compile(
     r'<meta[^>]+http-equiv="refresh"[^>]+content="\d+;\s*url=([^"]+)"', re.IGNORECASE
@@ -55,11 +62,11 @@ def chapter_pages(site: Path = SITE) -> list[str]:
     return [p for p in site_pages(site) if p.startswith("notebooks/")]
 
 
-def _need_site(pages: list[str]) -> None:
-    if not SITE.is_dir():
-        pytest.skip(f"the site is not built ({SITE} is missing): run `make book`")
+def _need_site(pages: list[str], site: Path = SITE, make: str = "make book") -> None:
+    if not site.is_dir():
+        pytest.skip(f"the site is not built ({site} is missing): run `{make}`")
     if not pages:
-        pytest.skip(f"no page in {SITE}: run `make book`")
+        pytest.skip(f"no page in {site}: run `{make}`")
 
 
 @pytest.fixture(scope="module")
@@ -70,14 +77,52 @@ def site():
         yield base
 
 
+@pytest.fixture(scope="module")
+def ko_site():
+    """The base URL of the built Korean site, served from 127.0.0.1."""
+    _need_site(site_pages(KO_SITE), KO_SITE, "make book-ko")
+    with serve(KO_SITE) as base:
+        yield base
+
+
 # Parametrized at collection: one test per page (a placeholder that skips when nothing is built).
 @pytest.mark.parametrize("page", site_pages() or [None])
 def test_page_works_offline(browser, site, page):
     _need_site([page] if page else [])
+    check_page_offline(browser, site, SITE, page)
+
+
+@pytest.mark.parametrize("page", site_pages(KO_SITE) or [None])
+def test_korean_page_works_offline(browser, ko_site, page):
+    """Every page of the Korean site, as every English one; and Hangul in the shipped font."""
+    _need_site([page] if page else [], KO_SITE, "make book-ko")
+    check_page_offline(browser, ko_site, KO_SITE, page, font=KO_FONT)
+
+
+# The page's FontFace objects of a family once the fonts are settled: their status and whether
+# the browser can draw Korean text with that family from them (document.fonts.check).
+_FONT_STATE = """async (family) => {
+    await document.fonts.ready;
+    const faces = [...document.fonts].filter(f => f.family.replace(/["']/g, '') === family);
+    const hangul = [...document.querySelectorAll('article p, article h1, article li')]
+        .map(e => e.textContent).join('').match(/[\uac00-\ud7a3]/g) || [];
+    return {
+        statuses: faces.map(f => f.status),
+        check: document.fonts.check(`16px "${family}"`, '한국어'),
+        hangul: hangul.length,
+        family: getComputedStyle(document.querySelector('article p') || document.body).fontFamily,
+    };
+}"""
+
+
+def check_page_offline(browser, base: str, folder: Path, page: str, font: str | None = None):
+    """The page loads with nothing from another host and no console error, every formula is
+    typeset by the local MathJax and every explorer's sliders move its curve; with ``font``,
+    the page's Hangul is drawn with that family, loaded from the site itself."""
     w = Watched(browser, viewport={"width": 1280, "height": 900})
     try:
-        w.page.goto(f"{site}/{page}", wait_until="load")
-        redirect = _REFRESH.search((SITE / page).read_text(encoding="utf-8", errors="replace"))
+        w.page.goto(f"{base}/{page}", wait_until="load")
+        redirect = _REFRESH.search((folder / page).read_text(encoding="utf-8", errors="replace"))
         if redirect:  # the root index.html sends the reader to the first page
             target = urllib.parse.urljoin(f"{site}/{page}", redirect.group(1))
             w.page.wait_for_url(target)
@@ -97,10 +142,43 @@ def test_page_works_offline(browser, site, page):
             )
         stuck = [s for root in explorer_roots(w.page) for s in sliders_move_curves(w.page, root)]
         assert stuck == [], f"{page}: sliders that do not move their curve: {stuck}"
+        if font is not None:
+            state = w.page.evaluate(_FONT_STATE, font)
+            assert font in state["family"], f"{page}: the text's font-family is {state['family']}"
+            assert state["statuses"], f"{page}: no @font-face for {font!r}"
+            if state["hangul"]:  # a page with Korean text loads the font and can draw it
+                assert "loaded" in state["statuses"], f"{page}: {font} not loaded: {state}"
+                assert state["check"], f"{page}: {font} cannot draw Hangul: {state}"
+                fetched = [u for u in w.requests if u.endswith(".woff2") and "noto-sans-kr" in u]
+                assert fetched and all(u.startswith(base) for u in fetched), fetched
         assert w.other_hosts() == [], f"{page} requests other hosts"
         assert w.errors == [], f"{page} logs console errors"
     finally:
         w.close()
+
+
+def test_language_switch_leads_to_the_same_page_in_the_other_language(browser):
+    """With ``_build/`` served as the root: English page -> its Korean page -> back."""
+    _need_site(site_pages(), SITE)
+    _need_site(site_pages(KO_SITE), KO_SITE, "make book-ko")
+    root = SITE.parent
+    if KO_SITE.parent.parent != root:
+        pytest.skip("the two sites are not both under one _build/ folder")
+    page_name = "notebooks/01_step_decay.html"
+    with serve(root) as base:
+        w = Watched(browser, viewport={"width": 1280, "height": 900})
+        try:
+            w.page.goto(f"{base}/{SITE.name}/{page_name}", wait_until="load")
+            w.page.click(".lrlab-language-switch a[hreflang=ko]")
+            w.page.wait_for_load_state("load")
+            assert w.page.url == f"{base}/ko/{KO_SITE.name}/{page_name}"
+            assert w.page.evaluate("document.documentElement.lang") == "ko"
+            w.page.click(".lrlab-language-switch a[hreflang=en]")
+            w.page.wait_for_load_state("load")
+            assert w.page.url == f"{base}/{SITE.name}/{page_name}"
+            assert w.errors == [], w.errors
+        finally:
+            w.close()
 
 
 def load_seconds(browser, url: str) -> float:

@@ -1,0 +1,126 @@
+"""Sphinx extension of the lrlab book's translations (``make book-ko``, scripts/book_i18n.py).
+
+- **Language switch.** Every page of the English site (``_build/html``) links to the same page of
+  the Korean site (``_build/ko/html``) and back, by a relative link: it works when ``_build/`` is
+  served as the root and on the file system. The theme's article header shows it
+  (``templates/lrlab-language-switch.html``, ``article_header_end`` in ``_config.yml``). A build
+  into another folder (the student edition) has no counterpart in the other language: no switch.
+- **The Korean font.** The Korean site loads ``static/lrlab-ko.css``: Hangul drawn with Noto Sans
+  KR from the npm package ``@fontsource/noto-sans-kr`` (``scripts/install_assets.sh`` copies its
+  woff2 files to ``_static/npm/noto-sans-kr/``), nothing from another host.
+- **Inline expressions in a translation.** A chapter's paragraph may state a number with
+  ``{eval}`f"{x:.3f}"```; its msgid holds the role as written, and so must the msgstr. Sphinx
+  parses a translated message in a new document after the notebook's kernel has stopped, so
+  myst-nb cannot evaluate it there; this gives it the nodes the English paragraph evaluated (the
+  same number, from the same run). An expression the English page does not evaluate is an
+  error (a warning, which ``-W`` makes fatal), naming the page and the expression. The gettext
+  builder (``make pot``) runs no notebook (``scripts/book_i18n.py`` excludes them all from
+  execution): a message holds the role as written, so it needs no value.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from docutils import nodes
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
+
+ROOT = Path(__file__).resolve().parents[2]
+# Each language's site, relative to the repository (scripts/book_i18n.py builds the others).
+SITES = {"en": "_build/html", "ko": "_build/ko/html"}
+LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
+SWITCH_LABEL = {"en": "Language", "ko": "언어"}
+LANGUAGE_CSS = {"ko": "lrlab-ko.css"}
+_EVALUATED = "lrlab_evaluated"  # env.temp_data key: the current page's {eval} results
+
+
+def site_language(outdir: str | Path, root: Path = ROOT, sites: dict = SITES) -> str | None:
+    """The language whose site ``outdir`` is, or None (a build elsewhere: no switch)."""
+    out = Path(outdir).resolve()
+    for language, folder in sites.items():
+        if (root / folder).resolve() == out:
+            return language
+    return None
+
+
+def page_links(pagename: str, language: str, root: Path = ROOT, sites: dict = SITES) -> list[dict]:
+    """The language switch of one page: each language, its name, and a relative link to its
+    version of the page (None for the page's own language)."""
+    here = (root / sites[language] / f"{pagename}.html").parent
+    links = []
+    for code, folder in sites.items():
+        target = root / folder / f"{pagename}.html"
+        href = None if code == language else os.path.relpath(target, here).replace(os.sep, "/")
+        links.append({"code": code, "name": LANGUAGE_NAMES.get(code, code), "href": href})
+    return links
+
+
+def add_language_switch(app, pagename, templatename, context, doctree) -> None:
+    language = site_language(app.outdir)
+    if language is None or app.builder.format != "html":
+        return
+    context["lrlab_languages"] = page_links(pagename, language)
+    context["lrlab_switch_label"] = SWITCH_LABEL.get(language, SWITCH_LABEL["en"])
+
+
+def add_language_css(app) -> None:
+    css = LANGUAGE_CSS.get(app.config.language or "en")
+    if css:
+        app.add_css_file(css)
+
+
+def _is_translation(document) -> bool:
+    return str(getattr(document, "current_source", "") or "").endswith("<translated>")
+
+
+def _patch_eval_role() -> None:
+    """Remember the nodes of each ``{eval}`` role of a page; hand them to its translation."""
+    from myst_nb.ext.eval import EvalRoleAny
+
+    if getattr(EvalRoleAny.run, "_lrlab_i18n", False):
+        return
+    original = EvalRoleAny.run
+
+    def run(self):
+        env = getattr(self.document.settings, "env", None)
+        if env is None:
+            return original(self)
+        if env.app.builder.name == "gettext":  # messages hold the role as written: no kernel
+            return [nodes.literal(self.text, self.text)], []
+        evaluated = env.temp_data.setdefault(_EVALUATED, {})
+        if _is_translation(self.document):
+            if self.text in evaluated:
+                return [node.deepcopy() for node in evaluated[self.text]], []
+            logger.warning(
+                "the translation of %s evaluates {eval}`%s`, which the English page does not "
+                "(keep the role exactly as in the msgid)",
+                env.docname,
+                self.text,
+                location=(env.docname, self.line),
+                type="lrlab",
+                subtype="i18n",
+            )
+            return [], []
+        result, messages = original(self)
+        evaluated[self.text] = [node.deepcopy() for node in result]
+        return result, messages
+
+    run._lrlab_i18n = True
+    EvalRoleAny.run = run
+
+
+def add_templates(app, config) -> None:
+    folder = str(Path(__file__).resolve().parent / "templates")
+    if folder not in config.templates_path:
+        config.templates_path.append(folder)
+
+
+def setup(app) -> dict:
+    app.connect("config-inited", add_templates)
+    app.connect("builder-inited", add_language_css)
+    app.connect("html-page-context", add_language_switch)
+    _patch_eval_role()
+    return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
