@@ -124,7 +124,7 @@ def check_page_offline(browser, base: str, folder: Path, page: str, font: str | 
         w.page.goto(f"{base}/{page}", wait_until="load")
         redirect = _REFRESH.search((folder / page).read_text(encoding="utf-8", errors="replace"))
         if redirect:  # the root index.html sends the reader to the first page
-            target = urllib.parse.urljoin(f"{site}/{page}", redirect.group(1))
+            target = urllib.parse.urljoin(f"{base}/{page}", redirect.group(1))
             w.page.wait_for_url(target)
             w.page.wait_for_load_state("load")
         maths = w.page.locator(".math").count()
@@ -219,6 +219,29 @@ def test_page_list_skips_theme_fragments_and_hidden_folders(tmp_path):
     assert site_pages(tmp_path / "missing") == []
 
 
+def wider_than_a_phone(page, base: str, folder: Path, pages: list[str]) -> dict[str, int]:
+    """The pages that scroll sideways at 390 px, with their width (redirect pages skipped)."""
+    wide = {}
+    for name in pages:
+        if _REFRESH.search((folder / name).read_text(encoding="utf-8", errors="replace")):
+            continue  # a redirect page: its target is listed too
+        page.goto(f"{base}/{name}", wait_until="load")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 391:
+            wide[name] = width
+    return wide
+
+
+def test_a_phone_reads_the_korean_pages(browser, ko_site):
+    """At 390 px no page of the Korean site scrolls sideways (the language switch included)."""
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        wide = wider_than_a_phone(context.new_page(), ko_site, KO_SITE, site_pages(KO_SITE))
+        assert wide == {}, f"Korean pages wider than a 390 px phone: {wide}"
+    finally:
+        context.close()
+
+
 def test_a_phone_reads_figures_and_long_names(browser, site):
     """At 390 px no page scrolls sideways (a long name, signature or heading word breaks), a
     chapter's figure keeps a readable width and scrolls inside its cell, and the API page's
@@ -228,14 +251,7 @@ def test_a_phone_reads_figures_and_long_names(browser, site):
     context = browser.new_context(viewport={"width": 390, "height": 844})
     try:
         page = context.new_page()
-        wide = {}
-        for name in pages:
-            if _REFRESH.search((SITE / name).read_text(encoding="utf-8", errors="replace")):
-                continue  # a redirect page: its target is listed too
-            page.goto(f"{site}/{name}", wait_until="load")
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > 391:
-                wide[name] = width
+        wide = wider_than_a_phone(page, site, SITE, pages)
         assert wide == {}, f"pages wider than a 390 px phone: {wide}"
         page.goto(f"{site}/notebooks/01_step_decay.html", wait_until="load")
         widths = page.evaluate(

@@ -11,6 +11,8 @@ on the catalogs as committed.
 
 from __future__ import annotations
 
+import html
+import re
 import warnings
 from pathlib import Path
 
@@ -135,3 +137,41 @@ def test_declared_list_reads_comments_and_blank_lines(tmp_path):
     (tmp_path / "xx" / "TRANSLATED").write_text("# pages\nbook/intro  # the landing page\n\n")
     assert ct.declared_translated("xx", tmp_path) == ["book/intro"]
     assert ct.declared_translated("yy", tmp_path) == []
+
+
+# --- The built Korean site (make book-ko): a declared page's prose is Korean.
+
+KO_SITE = ROOT / "_build" / "ko" / "html"
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_ENGLISH = re.compile(r"[A-Za-z]{2,}(?:\W+[A-Za-z]{2,}){3,}")  # four English words in a row
+
+
+def english_paragraphs(page_html: str) -> list[str]:
+    """The paragraphs of a built page's article with English prose and no Hangul (code, maths
+    and the page's scripts taken out)."""
+    article = page_html[page_html.find("<article") : page_html.find("</article>")]
+    article = re.sub(r"(?s)<(code|pre|script|style)\b.*?</\1>", " ", article)
+    left = []
+    for paragraph in re.findall(r"(?s)<p\b[^>]*>(.*?)</p>", article):
+        text = html.unescape(re.sub(r"<[^>]+>", "", paragraph))
+        text = re.sub(r"\\\(.*?\\\)|\\\[.*?\\\]", " ", text)
+        if _ENGLISH.search(text) and not _HANGUL.search(text):
+            left.append(" ".join(text.split())[:100])
+    return left
+
+
+def test_english_paragraphs_finds_prose_left_in_english():
+    page = (
+        "<article><p>학습률을 <code>lr</code>로 둡니다.</p><p>The loss falls at once here.</p>"
+        "<p><code>torch.optim.lr_scheduler.StepLR(optimizer, step_size=30)</code></p>"
+        "<p>\\(\\eta_t = \\eta_0 \\gamma^t\\)</p></article>"
+    )
+    assert english_paragraphs(page) == ["The loss falls at once here."]
+
+
+@pytest.mark.parametrize("page", DECLARED)
+def test_declared_page_of_the_built_site_is_korean(page):
+    path = KO_SITE / f"{page}.html"
+    if not path.is_file():
+        pytest.skip(f"{path} is not built: run `make book-ko`")
+    assert english_paragraphs(path.read_text(encoding="utf-8")) == []

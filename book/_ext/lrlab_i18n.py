@@ -8,6 +8,11 @@
 - **The Korean font.** The Korean site loads ``static/lrlab-ko.css``: Hangul drawn with Noto Sans
   KR from the npm package ``@fontsource/noto-sans-kr`` (``scripts/install_assets.sh`` copies its
   woff2 files to ``_static/npm/noto-sans-kr/``), nothing from another host.
+- **The API reference's docstrings stay in English**, like the names they document: the text
+  autodoc writes (object descriptions, and module docstrings, whose source is named
+  ``...:docstring of ...``) is not a message, so ``book/api``'s catalog holds the page's own
+  prose only (without this, 1099 messages, 29% of the book's). Docstrings are reStructuredText,
+  and Sphinx would parse their translation with the page's parser (MyST): their roles would break.
 - **Inline expressions in a translation.** A chapter's paragraph may state a number with
   ``{eval}`f"{x:.3f}"```; its msgid holds the role as written, and so must the msgstr. Sphinx
   parses a translated message in a new document after the notebook's kernel has stopped, so
@@ -24,6 +29,8 @@ import os
 from pathlib import Path
 
 from docutils import nodes
+from sphinx import addnodes
+from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
 logger = logging.getLogger(__name__)
@@ -70,6 +77,21 @@ def add_language_css(app) -> None:
     css = LANGUAGE_CSS.get(app.config.language or "en")
     if css:
         app.add_css_file(css)
+
+
+class KeepDocstringsInEnglish(SphinxTransform):
+    """Mark the text autodoc writes (docstrings, signatures) as not translatable, before Sphinx's Locale transform (priority 20) and the gettext builder read it."""
+
+    default_priority = 15
+
+    def apply(self, **kwargs) -> None:
+        for description in self.document.findall(addnodes.desc):
+            for node in description.findall(nodes.TextElement):
+                node["translatable"] = False
+        # A module's docstring (automodule) is not inside a desc node; its source names it.
+        for node in self.document.findall(nodes.TextElement):
+            if ":docstring of " in (node.source or ""):
+                node["translatable"] = False
 
 
 def _is_translation(document) -> bool:
@@ -122,5 +144,6 @@ def setup(app) -> dict:
     app.connect("config-inited", add_templates)
     app.connect("builder-inited", add_language_css)
     app.connect("html-page-context", add_language_switch)
+    app.add_transform(KeepDocstringsInEnglish)
     _patch_eval_role()
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
