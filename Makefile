@@ -88,7 +88,7 @@ check-translations: pot
 browser-tests: $(STAMP) browser
 	$(BIN)/pytest -m browser --run-browser tests
 
-test: $(STAMP) lint assets browser check-exercises check-translations unit notebooks book book-student browser-tests
+test: $(STAMP) lint assets browser check-exercises check-translations unit notebooks book book-ko book-student browser-tests
 
 # The course in JupyterLab, for learners: the venv's kernel, jupyterlab-myst rendering the chapters'
 # MyST (inline {eval} numbers of your own run, admonitions, maths, links), progress bars live,

@@ -35,7 +35,13 @@ CACHE = BUILD / ".jupyter_cache"  # the English build's (jupyter-book's default 
 LANGUAGE_CONFIG = {
     "ko": {
         "html_title": "lrlab: 학습률 스케줄을 처음부터",
-        "html_theme_options": {"search_bar_text": "이 책에서 검색..."},
+        "html_theme_options": {
+            "search_bar_text": "이 책에서 검색...",
+            # sphinx-book-theme's Korean for "By <author>" reads "으로 <author>": the authors are
+            # named in the copyright line instead.
+            "footer_content_items": ["copyright.html", "last-updated.html", "extra-footer.html"],
+        },
+        "copyright": "2025, lrlab 저자들",
     },
 }
 

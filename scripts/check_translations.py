@@ -13,7 +13,10 @@ Each page of the book (``_toc.yml``) has a catalog ``locales/<lang>/LC_MESSAGES/
 - **fuzzy**: an entry ``sphinx-intl update`` matched to a changed English message: its
   translation is of the old text (stale) until a translator updates it and removes the flag;
 - **changed markup**: a translation that does not keep the message's inline expressions
-  (``{eval}`...```), formulas (``$...$``) and code (```...```) exactly as in the English text.
+  (``{eval}`...```), formulas (``$...$``) and code (```...```) exactly as in the English text;
+- **starts like a block**: Sphinx parses a translation as a document of its own, so one that
+  starts like a list item or a heading (``1. Step ...``, the title of chapter 1) would become
+  one, and Sphinx would silently keep the English: it must be escaped (``1\\. Step ...``).
 
 The other pages are counted, not checked: ``tests/test_translations.py`` reports how many pages
 and messages are left.
@@ -40,6 +43,9 @@ _ROLE = re.compile(r"\{[\w:.-]+\}(`+)(.+?)\1")
 _MATHS = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?!\s)[^$]+?(?<!\s)\$")
 _CODE = re.compile(r"(`+)(.+?)\1")
 _KEPT_ROLES = ("eval",)  # roles whose text must not change (a {doc} title may be translated)
+# A translation is parsed as a MyST document of its own: one that starts like a list item, a
+# heading or a quote becomes that block, which Sphinx then drops (the page keeps its English).
+_BLOCK_START = re.compile(r"^(\d+[.)]|[-*+>]|#{1,6})(\s|$)")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|<[^>]*>")
 _WORD = re.compile(r"[^\W\d_]{2,}")
 
@@ -70,6 +76,16 @@ def needs_translation(message: str) -> bool:
     rest = _MATHS.sub(" ", rest)
     rest = _LINK_TARGET.sub(" ", rest)
     return bool(_WORD.search(rest))
+
+
+def escaped(translation: str) -> str:
+    """The translation with the mark that would start a block escaped (``1\\. Step ...``)."""
+    match = _BLOCK_START.match(translation)
+    if not match:
+        return translation
+    mark = match.group(1)
+    mark = mark[:-1] + "\\" + mark[-1] if mark[0].isdigit() else "\\" + mark
+    return mark + translation[match.end(1) :]
 
 
 def toc_pages(toc_path: Path = ROOT / "_toc.yml") -> list[str]:
@@ -145,6 +161,11 @@ def check_catalog(po_path: Path, pot_path: Path | None = None, page: str = "") -
                 report.problems.append(f"untranslated: {_short(english)!r}")
             else:
                 report.translated += 1
+        elif _BLOCK_START.match(message.string):
+            report.problems.append(
+                f"starts like a list item or heading (write {escaped(message.string)!r}): "
+                f"{_short(english)!r}"
+            )
         elif kept_parts(english) != kept_parts(message.string):
             lost = kept_parts(english) - kept_parts(message.string)
             added = kept_parts(message.string) - kept_parts(english)

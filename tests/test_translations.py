@@ -99,6 +99,29 @@ def test_a_translation_that_changes_an_inline_expression_or_formula_fails(tmp_pa
     assert "{loss:.3f}" in report.problems[0] and "$t = 0$" in report.problems[0]
 
 
+def test_a_translation_that_starts_like_a_list_item_fails(tmp_path):
+    """Sphinx parses a translation alone: "1. Step ..." would be a list, and the title English."""
+    po = _po(
+        tmp_path,
+        'msgid "1. Step and MultiStep decay"\nmsgstr "1. Step 감소와 MultiStep 감소"\n\n'
+        'msgid "2. Exponential decay"\nmsgstr "2\\\\. 지수적 감소"\n\n'
+        'msgid "- a list item"\nmsgstr "- 목록 항목"\n',
+    )
+    report = ct.check_catalog(po)
+    assert report.problems == [
+        "starts like a list item or heading (write '1\\\\. Step 감소와 MultiStep 감소'): "
+        "'1. Step and MultiStep decay'",
+        "starts like a list item or heading (write '\\\\- 목록 항목'): '- a list item'",
+    ]
+    assert report.translated == 1
+
+
+def test_the_sites_own_words_are_all_translated():
+    """locales/ko/LC_MESSAGES/sphinx.po: the theme's strings, written by hand, none left empty."""
+    report = ct.check_catalog(ct.LOCALES / LANGUAGE / "LC_MESSAGES" / "sphinx.po", page="sphinx")
+    assert report.messages > 10 and report.problems == []
+
+
 def test_a_message_of_the_template_missing_from_the_catalog_fails(tmp_path):
     po = _po(tmp_path, 'msgid "Old text."\nmsgstr "옛 글."\n')
     pot = _po(tmp_path, 'msgid "Old text."\nmsgstr ""\n\nmsgid "New text."\nmsgstr ""\n', "p.pot")

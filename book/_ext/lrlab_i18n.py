@@ -13,6 +13,11 @@
   ``...:docstring of ...``) is not a message, so ``book/api``'s catalog holds the page's own
   prose only (without this, 1099 messages, 29% of the book's). Docstrings are reStructuredText,
   and Sphinx would parse their translation with the page's parser (MyST): their roles would break.
+- **The captions of the book's parts** (``_toc.yml``), from the root page's catalog: they are
+  inserted after Sphinx translates a page (``TranslateTocCaptions``).
+- **The themes' own words** ("Skip to main content", "On this page", ...): pydata-sphinx-theme
+  has no Korean; its strings are in Sphinx's ``sphinx`` domain, where the project's catalog
+  ``locales/ko/LC_MESSAGES/sphinx.po`` comes first.
 - **Inline expressions in a translation.** A chapter's paragraph may state a number with
   ``{eval}`f"{x:.3f}"```; its msgid holds the role as written, and so must the msgstr. Sphinx
   parses a translated message in a new document after the notebook's kernel has stopped, so
@@ -94,6 +99,34 @@ class KeepDocstringsInEnglish(SphinxTransform):
                 node["translatable"] = False
 
 
+class TranslateTocCaptions(SphinxTransform):
+    """The captions of the book's parts ("Chapters", ...) from the root page's catalog.
+
+    sphinx-external-toc inserts the root page's toctrees, with ``_toc.yml``'s captions, at
+    priority 100: after Sphinx's Locale transform (20), which therefore never sees them. The
+    gettext builder does (it reads the finished doctree), so they are messages of the root page.
+    """
+
+    default_priority = 101
+
+    def apply(self, **kwargs) -> None:
+        language = self.config.language
+        if not language or language == "en" or self.app.builder.name == "gettext":
+            return
+        toctrees = [t for t in self.document.findall(addnodes.toctree) if t.get("caption")]
+        if not toctrees:
+            return
+        from sphinx.locale import init as init_locale
+        from sphinx.util.i18n import docname_to_domain
+
+        domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
+        folders = [os.path.join(self.env.srcdir, d) for d in self.config.locale_dirs]
+        catalog, found = init_locale(folders, language, domain)
+        if found:
+            for toctree in toctrees:
+                toctree["caption"] = catalog.gettext(toctree["caption"]) or toctree["caption"]
+
+
 def _is_translation(document) -> bool:
     return str(getattr(document, "current_source", "") or "").endswith("<translated>")
 
@@ -145,5 +178,6 @@ def setup(app) -> dict:
     app.connect("builder-inited", add_language_css)
     app.connect("html-page-context", add_language_switch)
     app.add_transform(KeepDocstringsInEnglish)
+    app.add_transform(TranslateTocCaptions)
     _patch_eval_role()
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
