@@ -73,6 +73,22 @@ def _build(builder: str, outdir: Path, doctrees: Path, overrides: dict) -> int:
     return 1 if isinstance(result, Exception) else int(result or 0)
 
 
+def extract_site_words(pot_path: Path) -> None:
+    """The strings the book's extensions mark with ``_()`` (book/_ext/*.py: the solutions note,
+    the switch's label), into the template of the "lrlab" catalog."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.pofile import write_po
+
+    catalog = Catalog(project="lrlab")
+    for _file, _line, message, _comments, _context in extract_from_dir(
+        ROOT / "book" / "_ext", method_map=[("*.py", "python")], keywords={"_": None}
+    ):
+        catalog.add(message)
+    with pot_path.open("wb") as f:
+        write_po(f, catalog, omit_header=False, width=0)
+
+
 def pot(languages: list[str]) -> int:
     """English messages into _build/gettext/*.pot, merged into each language's catalogs."""
     out = BUILD / "gettext"
@@ -82,6 +98,7 @@ def pot(languages: list[str]) -> int:
     )
     if status:
         return status
+    extract_site_words(out / "lrlab.pot")
     for language in languages:
         command = [
             str(Path(sys.executable).parent / "sphinx-intl"),

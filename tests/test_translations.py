@@ -117,9 +117,13 @@ def test_a_translation_that_starts_like_a_list_item_fails(tmp_path):
 
 
 def test_the_sites_own_words_are_all_translated():
-    """locales/ko/LC_MESSAGES/sphinx.po: the theme's strings, written by hand, none left empty."""
-    report = ct.check_catalog(ct.LOCALES / LANGUAGE / "LC_MESSAGES" / "sphinx.po", page="sphinx")
+    """The frame of every page: the theme's strings (sphinx.po, written by hand) and the book's
+    extensions' (lrlab.po: the solutions note, the switch's label; extracted by `make pot`)."""
+    folder = ct.LOCALES / LANGUAGE / "LC_MESSAGES"
+    report = ct.check_catalog(folder / "sphinx.po", page="sphinx")
     assert report.messages > 10 and report.problems == []
+    report = ct.check_catalog(folder / "lrlab.po", ct.POT_DIR / "lrlab.pot", page="lrlab")
+    assert report.messages >= 3 and report.problems == [], report.problems
 
 
 def test_a_message_of_the_template_missing_from_the_catalog_fails(tmp_path):

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any
 
 from docutils import nodes
+from sphinx.locale import get_translation
 
 
 def _key(script: Any) -> tuple:
@@ -43,10 +44,14 @@ def drop_duplicate_scripts(app, pagename, templatename, context, doctree) -> Non
     scripts[:] = unique  # the builder's own list: it restores it before the next page
 
 
-SOLUTIONS_NOTE = (
+# The site's own words, in the "lrlab" message catalog (locales/<lang>/LC_MESSAGES/lrlab.po,
+# extracted by `make pot`, loaded by lrlab_i18n): English unless the site's language has them.
+_ = get_translation("lrlab")
+SOLUTIONS_NOTE = _(
     "This page shows the answers of the exercise. In a course, publish the student edition, "
     "built without the solutions: make book-student."
 )
+SOLUTIONS_TITLE = _("Solutions")
 
 
 def mark_solution_pages(app, doctree) -> None:
@@ -55,8 +60,8 @@ def mark_solution_pages(app, doctree) -> None:
     if not app.env.docname.startswith("solutions/"):
         return
     note = nodes.admonition(classes=["attention", "lrlab-solutions"])
-    note += nodes.title(text="Solutions")
-    note += nodes.paragraph(text=SOLUTIONS_NOTE)
+    note += nodes.title(text=str(SOLUTIONS_TITLE))
+    note += nodes.paragraph(text=str(SOLUTIONS_NOTE))
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
         doctree.insert(0, note)

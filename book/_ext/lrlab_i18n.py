@@ -13,8 +13,9 @@
   ``...:docstring of ...``) is not a message, so ``book/api``'s catalog holds the page's own
   prose only (without this, 1099 messages, 29% of the book's). Docstrings are reStructuredText,
   and Sphinx would parse their translation with the page's parser (MyST): their roles would break.
-- **The captions of the book's parts** (``_toc.yml``), from the root page's catalog: they are
-  inserted after Sphinx translates a page (``TranslateTocCaptions``).
+- **The captions of the book's parts and the titles of ``_toc.yml``** are messages of the root
+  page, translated from its catalog: they are inserted after Sphinx translates a page
+  (``TranslateTocCaptions``).
 - **The themes' own words** ("Skip to main content", "On this page", ...): pydata-sphinx-theme
   has no Korean; its strings are in Sphinx's ``sphinx`` domain, where the project's catalog
   ``locales/ko/LC_MESSAGES/sphinx.po`` comes first.
@@ -35,6 +36,7 @@ from pathlib import Path
 
 from docutils import nodes
 from sphinx import addnodes
+from sphinx.locale import get_translation
 from sphinx.transforms import SphinxTransform
 from sphinx.util import logging
 
@@ -43,8 +45,10 @@ logger = logging.getLogger(__name__)
 ROOT = Path(__file__).resolve().parents[2]
 # Each language's site, relative to the repository (scripts/book_i18n.py builds the others).
 SITES = {"en": "_build/html", "ko": "_build/ko/html"}
-LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}
-SWITCH_LABEL = {"en": "Language", "ko": "언어"}
+LANGUAGE_NAMES = {"en": "English", "ko": "한국어"}  # each in its own language: not translated
+CATALOG = "lrlab"  # the site's own words (lrlab_html's notes, the switch's label)
+_ = get_translation(CATALOG)
+SWITCH_LABEL = _("Language")
 LANGUAGE_CSS = {"ko": "lrlab-ko.css"}
 _EVALUATED = "lrlab_evaluated"  # env.temp_data key: the current page's {eval} results
 
@@ -75,7 +79,7 @@ def add_language_switch(app, pagename, templatename, context, doctree) -> None:
     if language is None or app.builder.format != "html":
         return
     context["lrlab_languages"] = page_links(pagename, language)
-    context["lrlab_switch_label"] = SWITCH_LABEL.get(language, SWITCH_LABEL["en"])
+    context["lrlab_switch_label"] = str(SWITCH_LABEL)
 
 
 def add_language_css(app) -> None:
@@ -100,21 +104,24 @@ class KeepDocstringsInEnglish(SphinxTransform):
 
 
 class TranslateTocCaptions(SphinxTransform):
-    """The captions of the book's parts ("Chapters", ...) from the root page's catalog.
+    """The captions of the book's parts ("Chapters", ...) and the titles ``_toc.yml`` gives
+    pages ("Solutions to exercise 0", ...), as messages of the root page and translated from its
+    catalog.
 
-    sphinx-external-toc inserts the root page's toctrees, with ``_toc.yml``'s captions, at
-    priority 100: after Sphinx's Locale transform (20), which therefore never sees them. The
-    gettext builder does (it reads the finished doctree), so they are messages of the root page.
+    sphinx-external-toc inserts the root page's toctrees at priority 100: after Sphinx's Locale
+    transform (20), which therefore never sees them; and it does not list the entries' titles
+    (``rawentries``), so the gettext builder would extract the captions only.
     """
 
     default_priority = 101
 
     def apply(self, **kwargs) -> None:
+        toctrees = list(self.document.findall(addnodes.toctree))
+        for toctree in toctrees:
+            if "rawentries" not in toctree:
+                toctree["rawentries"] = [title for title, _ in toctree["entries"] if title]
         language = self.config.language
-        if not language or language == "en" or self.app.builder.name == "gettext":
-            return
-        toctrees = [t for t in self.document.findall(addnodes.toctree) if t.get("caption")]
-        if not toctrees:
+        if not toctrees or not language or language == "en" or self.app.builder.name == "gettext":
             return
         from sphinx.locale import init as init_locale
         from sphinx.util.i18n import docname_to_domain
@@ -122,9 +129,13 @@ class TranslateTocCaptions(SphinxTransform):
         domain = docname_to_domain(self.env.docname, self.config.gettext_compact)
         folders = [os.path.join(self.env.srcdir, d) for d in self.config.locale_dirs]
         catalog, found = init_locale(folders, language, domain)
-        if found:
-            for toctree in toctrees:
-                toctree["caption"] = catalog.gettext(toctree["caption"]) or toctree["caption"]
+        if not found:
+            return
+        for toctree in toctrees:
+            for message in toctree.extract_original_messages():
+                translated = catalog.gettext(message)
+                if translated and translated != message:
+                    toctree.apply_translated_message(message, translated)
 
 
 def _is_translation(document) -> bool:
@@ -167,6 +178,25 @@ def _patch_eval_role() -> None:
     EvalRoleAny.run = run
 
 
+def load_catalog(app, locales: Path = ROOT / "locales") -> None:
+    """The "lrlab" catalog of the site's language, compiled first if its .po is newer (Sphinx
+    compiles the catalogs only after the extensions have loaded theirs)."""
+    language = app.config.language
+    if not language or language == "en":
+        return
+    po = locales / language / "LC_MESSAGES" / f"{CATALOG}.po"
+    mo = po.with_suffix(".mo")
+    if po.is_file() and (not mo.is_file() or mo.stat().st_mtime < po.stat().st_mtime):
+        from babel.messages.mofile import write_mo
+        from babel.messages.pofile import read_po
+
+        with po.open("rb") as f:
+            catalog = read_po(f, locale=language)
+        with mo.open("wb") as f:
+            write_mo(f, catalog)
+    app.add_message_catalog(CATALOG, str(locales))
+
+
 def add_templates(app, config) -> None:
     folder = str(Path(__file__).resolve().parent / "templates")
     if folder not in config.templates_path:
@@ -174,6 +204,7 @@ def add_templates(app, config) -> None:
 
 
 def setup(app) -> dict:
+    load_catalog(app)
     app.connect("config-inited", add_templates)
     app.connect("builder-inited", add_language_css)
     app.connect("html-page-context", add_language_switch)
