@@ -7,8 +7,8 @@
 the notebooks' markdown cells: code cells and outputs are not messages) into ``_build/gettext``,
 one ``.pot`` per page (``gettext_compact: false`` in ``_config.yml``), then ``sphinx-intl update``
 merges them into ``locales/<lang>/LC_MESSAGES/<page>.po``: a new English paragraph appears there
-untranslated, a changed one keeps its old translation marked ``fuzzy`` (stale), a removed one
-becomes an obsolete ``#~`` entry. ``tests/test_translations.py`` fails on either for the pages
+untranslated, a changed one keeps its old translation marked ``fuzzy`` (stale), a removed one is
+dropped. ``tests/test_translations.py`` fails on either for the pages
 listed in ``locales/<lang>/TRANSLATED``.
 
 ``build`` builds the site with ``language: <lang>`` and those catalogs, with the same strictness as
@@ -115,7 +115,23 @@ def pot(languages: list[str]) -> int:
         status = subprocess.run(command, cwd=ROOT).returncode
         if status:
             return status
+        drop_obsolete(LOCALES / language / "LC_MESSAGES")
     return 0
+
+
+def drop_obsolete(folder: Path) -> None:
+    """Remove the entries whose English message is gone (``#~``, kept by sphinx-intl): a changed
+    message keeps its old translation as a fuzzy entry already; the rest is noise."""
+    from babel.messages.pofile import read_po, write_po
+
+    for po in sorted(folder.rglob("*.po")):
+        with po.open("rb") as f:
+            catalog = read_po(f)
+        if catalog.obsolete:
+            print(f"Obsolete: {po} -{len(catalog.obsolete)}")
+            catalog.obsolete.clear()
+            with po.open("wb") as f:
+                write_po(f, catalog, width=0)
 
 
 def catalogs_changed(language: str, stamp: Path) -> bool:

@@ -13,6 +13,8 @@
   ``...:docstring of ...``) is not a message, so ``book/api``'s catalog holds the page's own
   prose only (without this, 1099 messages, 29% of the book's). Docstrings are reStructuredText,
   and Sphinx would parse their translation with the page's parser (MyST): their roles would break.
+  Display maths is not a message either: formulas do not change (a code cell's LaTeX output,
+  rendered as maths, would otherwise be one).
 - **The captions of the book's parts and the titles of ``_toc.yml``** are messages of the root
   page, translated from its catalog: they are inserted after Sphinx translates a page
   (``TranslateTocCaptions``).
@@ -88,8 +90,9 @@ def add_language_css(app) -> None:
         app.add_css_file(css)
 
 
-class KeepDocstringsInEnglish(SphinxTransform):
-    """Mark the text autodoc writes (docstrings, signatures) as not translatable, before Sphinx's Locale transform (priority 20) and the gettext builder read it."""
+class KeepUntranslated(SphinxTransform):
+    """Mark as not translatable the text autodoc writes (docstrings, signatures) and display
+    maths (a formula does not change; it includes a code cell's LaTeX output), before Sphinx's Locale transform (priority 20) and the gettext builder read it."""
 
     default_priority = 15
 
@@ -101,6 +104,8 @@ class KeepDocstringsInEnglish(SphinxTransform):
         for node in self.document.findall(nodes.TextElement):
             if ":docstring of " in (node.source or ""):
                 node["translatable"] = False
+        for node in self.document.findall(nodes.math_block):
+            node["translatable"] = False
 
 
 class TranslateTocCaptions(SphinxTransform):
@@ -208,7 +213,7 @@ def setup(app) -> dict:
     app.connect("config-inited", add_templates)
     app.connect("builder-inited", add_language_css)
     app.connect("html-page-context", add_language_switch)
-    app.add_transform(KeepDocstringsInEnglish)
+    app.add_transform(KeepUntranslated)
     app.add_transform(TranslateTocCaptions)
     _patch_eval_role()
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}
