@@ -9,9 +9,10 @@ nor Sphinx's ``{cite}`` and ``{doc}``: a learner would read them raw. Mechanical
 
 * ``{glue:text}`name:spec``` becomes the inline expression ``{eval}`f"{name:spec}"``` (and
   ``{glue:text}`name``` becomes ``{eval}`name```): JupyterLab evaluates it in the learner's kernel
-  when the markdown cell runs, the book build in the notebook's kernel (myst-nb's inline
-  execution, ``mystnb.execution_mode: inline`` in the notebook's metadata). Both show a string
-  without its quotes, so the text reads the same as with glue;
+  when the markdown cell runs; ``scripts/run_notebooks.py`` saves each value of the chapter's run
+  in its cell, and the book shows those (the chapter sets ``mystnb.execution_mode: off`` in its
+  metadata: the build does not run it again, book/_ext/lrlab_html.py reads the saved values).
+  Both show a string without its quotes, so the text reads the same as with glue;
 * each ``glue("name", value, display=False)`` call becomes the plain variable ``name = value``
   (``glue(f"name_{key}", ...)`` in a loop: ``globals()[f"name_{key}"] = value``), and ``from
   myst_nb import glue`` goes once nothing uses it.
@@ -218,8 +219,8 @@ def convert_code(source: str) -> str:
 
 
 def convert(nb: nbformat.NotebookNode, folder: Path, bib: dict) -> nbformat.NotebookNode:
-    """The notebook converted (its glue only without forward references); inline execution set
-    where it has an ``{eval}``."""
+    """The notebook converted (its glue only without forward references); where it has an
+    ``{eval}``, the build shows its saved run (execution mode off)."""
     glue = not forward_references(nb)
     for cell in nb.cells:
         if cell.cell_type == "markdown":
@@ -227,7 +228,7 @@ def convert(nb: nbformat.NotebookNode, folder: Path, bib: dict) -> nbformat.Note
         elif cell.cell_type == "code" and glue:
             cell.source = convert_code(cell.source)
     if any("{eval}`" in c.source for c in nb.cells if c.cell_type == "markdown"):
-        nb.metadata.setdefault("mystnb", {})["execution_mode"] = "inline"
+        nb.metadata.setdefault("mystnb", {})["execution_mode"] = "off"
     return nb
 
 

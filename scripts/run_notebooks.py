@@ -9,11 +9,16 @@ the run, and the results are saved in the cell's ``user_expressions`` metadata (
 own format: ``[{"expression": ..., "result": {"status": "ok", "data": {...}}}]``). So a chapter
 opened in JupyterLab shows the numbers of the saved run before it is run, and the lecture decks
 (``scripts/make_slides.py``) read them. An expression that fails stops the run with its error.
+
+The book shows a chapter's saved run (the chapters set ``mystnb.execution_mode: off``), so the run
+must be the run of the code as it stands: this records a digest of the code cells' sources in the
+notebook's metadata (``lrlab.run_of``), and tests/test_book.py fails when the code changed since.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import re
 import sys
 from pathlib import Path
@@ -23,6 +28,15 @@ from nbclient import NotebookClient
 
 EVAL = re.compile(r"\{eval\}`([^`]*)`")
 METADATA = "user_expressions"  # jupyterlab-myst's key
+
+
+def code_digest(nb: nbformat.NotebookNode) -> str:
+    """A digest of the sources of the notebook's code cells, in order (what a run depends on)."""
+    digest = hashlib.sha256()
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            digest.update(cell.source.encode("utf-8") + b"\0")
+    return digest.hexdigest()
 
 
 def expressions_of(markdown: str) -> list[str]:
@@ -77,6 +91,7 @@ def run(path: Path, timeout: int = 600) -> None:
         resources={"metadata": {"path": str(path.parent)}},
     )
     client.execute()
+    nb.metadata.setdefault("lrlab", {})["run_of"] = code_digest(nb)
     nbformat.write(nb, path)
 
 

@@ -193,6 +193,25 @@ def _is_figure(output) -> bool:
     return "lrlab-explorer" in data.get("text/html", "")
 
 
+def _merged_streams(outputs) -> list:
+    """The outputs with each run of consecutive writes to one stream joined into one output, as
+    the page shows them: a kernel may send one printed table in several messages."""
+    merged = []
+    for output in outputs:
+        last = merged[-1] if merged else None
+        if (
+            output.get("output_type") == "stream"
+            and last is not None
+            and last.get("output_type") == "stream"
+            and last.get("name") == output.get("name")
+        ):
+            text = output.get("text", "")
+            last["text"] = "".join(last.get("text", "")) + "".join(text)
+        else:
+            merged.append(copy.deepcopy(output))
+    return merged
+
+
 def _code(cell) -> tuple[nbformat.NotebookNode, str]:
     """A code cell as the slide shows it, and what goes to the notes."""
     cell = copy.deepcopy(cell)
@@ -201,7 +220,7 @@ def _code(cell) -> tuple[nbformat.NotebookNode, str]:
     if len(lines) > CODE_LINES or notes_only:
         cell.metadata["transient"] = {"remove_source": True}
     kept, notes = [], []
-    for output in cell.get("outputs", ()):
+    for output in _merged_streams(cell.get("outputs", ())):
         if output.get("output_type") == "stream" and output.get("name") == "stderr":
             continue  # progress bars and warnings: nothing for the room
         if output.get("output_type") == "error" or _is_figure(output):

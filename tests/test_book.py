@@ -41,6 +41,7 @@ IMAGE_TYPES = ("image/png", "image/svg+xml", "image/jpeg", "image/gif")
 
 
 check_offline = load_file("scripts/check_offline.py")
+run_notebooks = load_file("scripts/run_notebooks.py")
 
 
 def toc_files() -> list[str]:
@@ -267,17 +268,18 @@ def test_linked_keys_parser():
 
 @pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
 def test_chapter_prose_uses_no_sphinx_only_role(path):
-    """JupyterLab (jupyterlab-myst) renders neither {cite} nor {doc}: the chapters cite and link
-    with markdown links (scripts/portable_roles.py), which both renderers show."""
+    """JupyterLab (jupyterlab-myst) renders neither myst-nb's {glue} nor Sphinx's {cite} and {doc}:
+    the chapters state numbers with inline expressions computed above them, cite and link with
+    markdown links (scripts/portable_roles.py), which both renderers show."""
     text = markdown_of(read(path))
-    assert not re.findall(r"\{(?:cite(?::[a-z]+)?|doc)\}`[^`]*`", text)
+    assert not re.findall(r"\{(?:glue(?::[a-z]+)?|cite(?::[a-z]+)?|doc)\}`[^`]*`", text)
 
 
 @pytest.mark.parametrize("path", chapters(), ids=lambda p: p.stem)
-def test_inline_expressions_are_evaluated_by_the_build_and_saved_for_jupyterlab(path):
-    """A chapter with {eval} runs inline in the book build (myst-nb evaluates the expressions in
-    its kernel), and each markdown cell saved the values of its run (scripts/run_notebooks.py),
-    so JupyterLab shows numbers before the learner runs anything, and the decks can be built."""
+def test_inline_expressions_show_the_saved_run_of_the_code_as_it_stands(path):
+    """Each markdown cell saved the values of its inline expressions (scripts/run_notebooks.py):
+    the site (book/_ext/lrlab_html.py), JupyterLab before the learner runs anything, and the decks
+    show that run. So the run must be of the code as it stands: its digest is checked."""
     nb = read(path)
     unsaved = []
     uses_eval = False
@@ -295,8 +297,13 @@ def test_inline_expressions_are_evaluated_by_the_build_and_saved_for_jupyterlab(
             unsaved.append((index, sorted(wanted - saved)))
     assert not unsaved, f"{path.name}: run scripts/run_notebooks.py; unsaved: {unsaved}"
     if uses_eval:
-        assert nb.metadata.get("mystnb", {}).get("execution_mode") == "inline"
+        assert nb.metadata.get("mystnb", {}).get("execution_mode") == "off"
         assert not re.search(r"\{glue", markdown_of(nb)), "one way to state a number per chapter"
+    ran = nb.metadata.get("lrlab", {}).get("run_of")
+    assert ran == run_notebooks.code_digest(nb), (
+        f"{path.name}: its code changed since its saved run: "
+        f"python scripts/run_notebooks.py {path.relative_to(ROOT)}"
+    )
 
 
 def test_every_link_to_a_page_points_to_a_file():
@@ -528,26 +535,31 @@ def test_no_page_of_the_student_edition_links_to_a_solution():
     )
 
 
-def test_an_inline_expression_runs_the_hidden_cells_above_it_first():
-    """myst-nb's inline execution runs cells as it renders code cells; a remove-cell is never
-    rendered, so book/_ext runs every cell above a markdown cell before its {eval}."""
+def test_an_inline_expression_shows_the_value_saved_in_its_own_cell():
+    """The chapters are not executed by the build: book/_ext answers myst-nb's request for an
+    expression's value from the markdown cell's saved run (scripts/run_notebooks.py)."""
     lrlab_html = load_file("book/_ext/lrlab_html.py")
 
-    class Client:  # myst-nb's NotebookClientInline, as far as the extension uses it
-        _last_cell_executed = -1
-        notebook = {"cells": [{}, {}, {}, {}]}
+    def saved(expression, text):
+        result = {"status": "ok", "data": {"text/plain": text}, "metadata": {}}
+        return {"metadata": {"user_expressions": [{"expression": expression, "result": result}]}}
 
-        def __init__(self):
-            self.ran_up_to = None
+    class Client:  # myst-nb's NotebookClientBase (execution mode off), as the extension uses it
+        notebook = {"cells": [{}, saved("acc", "0.5"), {}, saved("acc", "0.9")]}
 
         def cell_line(self, index):
             return (index + 1) * 10000 + 1  # myst-nb's line of a notebook's cell
 
-        def code_cell_outputs(self, index):
-            self.ran_up_to = index
+        def eval_variable(self, name):
+            raise NotImplementedError  # no kernel
 
     client = Client()
     renderer = type("Renderer", (), {"renderer": type("R", (), {"nb_client": client})()})()
-    assert lrlab_html.execute_cells_above({"nb_renderer": renderer}, 30003) == 2
-    assert client.ran_up_to == 2
-    assert lrlab_html.execute_cells_above({}, 30003) is None  # not a notebook: nothing to run
+    assert lrlab_html.use_saved_values({"nb_renderer": renderer}, 40003) == 3
+    [output] = client.eval_variable("acc")
+    assert output["data"] == {"text/plain": "0.9"}  # the value of this cell, not of cell 1
+    assert lrlab_html.use_saved_values({"nb_renderer": renderer}, 20005) == 1
+    assert client.eval_variable("acc")[0]["data"] == {"text/plain": "0.5"}
+    with pytest.raises(lrlab_html.UnsavedExpression, match="other.*run_notebooks"):
+        client.eval_variable("other")
+    assert lrlab_html.use_saved_values({}, 30003) is None  # not a notebook

@@ -56,10 +56,6 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _still_glued(path: Path) -> bool:
-    return "{glue" in path.read_text(encoding="utf-8")
-
-
 @pytest.fixture(scope="module")
 def lab(tmp_path_factory):
     """A JupyterLab server on a copy of the course; yields (base URL, token)."""
@@ -176,21 +172,7 @@ def test_unrendered_finds_what_a_reader_would_see_raw():
     ]
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            p,
-            marks=pytest.mark.xfail(
-                _still_glued(p),
-                reason="still uses myst-nb glue (forward references): scripts/portable_roles.py",
-                strict=True,
-            ),
-        )
-        for p in CHAPTERS
-    ],
-    ids=lambda p: p.stem,
-)
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
 def test_chapter_prose_renders_without_raw_roles(browser, lab, path):  # noqa: F811
     w = _open(browser, lab, path.name)
     try:

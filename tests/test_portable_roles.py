@@ -111,7 +111,7 @@ def test_forward_references_are_found_and_keep_their_glue(tmp_path: Path):
     assert "mystnb" not in converted.metadata
 
 
-def test_a_notebook_without_forward_references_runs_inline():
+def test_a_notebook_without_forward_references_shows_its_saved_run():
     nb = nbformat.v4.new_notebook()
     nb.cells = [
         nbformat.v4.new_code_cell('glue("lr", 0.1, display=False)'),
@@ -119,7 +119,7 @@ def test_a_notebook_without_forward_references_runs_inline():
     ]
     converted = portable.convert(nb, NOTEBOOKS, BIB)
     assert [c.source for c in converted.cells] == ["lr = 0.1", 'lr {eval}`f"{lr:.2f}"`']
-    assert converted.metadata["mystnb"] == {"execution_mode": "inline"}
+    assert converted.metadata["mystnb"] == {"execution_mode": "off"}
 
 
 def test_every_chapter_is_converted():

@@ -47,6 +47,23 @@ def test_values_are_saved_where_the_cell_stands(tmp_path: Path):
     assert [s["result"]["data"]["text/plain"] for s in saved] == ["'97.1%'", "'cosine'"]
     assert saved[0]["result"]["status"] == "ok"
     assert nb.cells[3].metadata["user_expressions"][0]["result"]["data"]["text/plain"] == "0.5"
+    assert nb.metadata["lrlab"]["run_of"] == run_notebooks.code_digest(nb)
+
+
+def test_the_digest_changes_with_the_code_only():
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("a = 1"), nbformat.v4.new_markdown_cell("text")]
+    before = run_notebooks.code_digest(nb)
+    nb.cells[1].source = "other text"
+    nb.cells[0].metadata["tags"] = ["remove-cell"]
+    assert run_notebooks.code_digest(nb) == before
+    nb.cells[0].source = "a = 2"
+    assert run_notebooks.code_digest(nb) != before
+    joined = nbformat.v4.new_notebook()  # cells are not simply concatenated
+    joined.cells = [nbformat.v4.new_code_cell("a = 1a = 2")]
+    split = nbformat.v4.new_notebook()
+    split.cells = [nbformat.v4.new_code_cell("a = 1"), nbformat.v4.new_code_cell("a = 2")]
+    assert run_notebooks.code_digest(joined) != run_notebooks.code_digest(split)
 
 
 def test_an_expression_that_fails_stops_the_run_naming_it(tmp_path: Path):

@@ -248,6 +248,22 @@ def test_long_printed_output_and_progress_bars_leave_the_slide():
     assert shown.outputs == [] and "value value" in notes and "12/12" not in notes
 
 
+def test_a_long_output_printed_in_several_messages_leaves_the_slide_whole():
+    """A kernel may send one printed table as several stream messages: the slide judges what the
+    page shows, the joined text, not the first short piece."""
+    pieces = [
+        nbformat.v4.new_output("stream", name="stdout", text="first line of a table\n"),
+        nbformat.v4.new_output("stream", name="stdout", text=" ".join(["value"] * 60) + "\n"),
+    ]
+    code = nbformat.v4.new_code_cell("print(table)", outputs=pieces)
+    cells = slide_layout.lecture_cells([_md("## Results", "slide"), code])
+    shown = [c for c in cells if c.cell_type == "code"][0]
+    notes = "\n".join(c.source for c in cells if _kinds([c])[0][1] == "notes")
+    assert shown.outputs == []
+    assert "first line of a table\nvalue value" in notes
+    assert len(code.outputs) == 2  # the notebook itself is left as it is
+
+
 @pytest.mark.parametrize(
     "path", sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.stem
 )

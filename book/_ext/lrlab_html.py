@@ -1,7 +1,7 @@
 """Sphinx extension of the lrlab book: every inline script appears once on a page, every page of
 ``solutions/`` says that it holds the answers, a chapter's markdown link to a bibliography entry
-(``../book/bibliography.md#cite-<key>``) resolves, an inline expression (``{eval}``) sees the
-variables of every cell above it, and the book's own style sheet (``static/lrlab-site.css``: readable figures on a phone, long names in
+(``../book/bibliography.md#cite-<key>``) resolves, an inline expression (``{eval}``) of a chapter
+shows the value its saved run computed, and the book's own style sheet (``static/lrlab-site.css``: readable figures on a phone, long names in
 the page's contents wrapped, not cut) is on every page, and the site's root ``index.html`` is a
 complete page that sends the reader to the first chapter.
 
@@ -17,6 +17,7 @@ copy of any script with the same name and attributes.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from docutils import nodes
@@ -88,25 +89,58 @@ def link_citation_ids(app, doctree) -> None:
             slugs.setdefault(target, (0, target, ""))
 
 
-def execute_cells_above(document, line: int) -> int | None:
-    """Under myst-nb's inline execution, run every cell of the notebook up to the one at ``line``
-    (a markdown cell about to evaluate an ``{eval}`` role); return that cell's index.
+class UnsavedExpression(LookupError):
+    """A chapter's inline expression with no value saved by its run."""
 
-    myst-nb runs the cells as it renders them, up to each code cell it renders; a cell tagged
-    ``remove-cell`` is never rendered, so a paragraph right after one (the chapters compute the
-    numbers their text states in such cells) would be evaluated before that cell ran: a NameError.
-    JupyterLab runs every cell in order, so the text must not depend on this.
+
+def cell_at(client, line: int) -> int | None:
+    """The index of the notebook cell that holds source line ``line`` (myst-nb's numbering)."""
+    cells = client.notebook.get("cells", [])
+    above = [i for i in range(len(cells)) if client.cell_line(i) <= line]
+    return above[-1] if above else None
+
+
+def saved_outputs(cell, expression: str) -> list[dict]:
+    """The value the chapter's run saved for ``{eval}`expression``` in the markdown ``cell``, as the
+    kernel's output that myst-nb renders (scripts/run_notebooks.py saves each expression's result
+    in the cell's ``user_expressions`` metadata, the format of JupyterLab's jupyterlab-myst)."""
+    for item in cell.get("metadata", {}).get("user_expressions", ()):
+        result = item.get("result", {})
+        if item.get("expression") == expression and result.get("status") == "ok":
+            return [
+                {
+                    "output_type": "execute_result",
+                    "data": result.get("data", {}),
+                    "metadata": result.get("metadata", {}),
+                    "execution_count": None,
+                }
+            ]
+    raise UnsavedExpression(
+        f"no saved value of {{eval}}`{expression}`: run the chapter with scripts/run_notebooks.py"
+    )
+
+
+def use_saved_values(document, line: int) -> int | None:
+    """Let the ``{eval}`` role at ``line`` show the value the chapter's own run saved.
+
+    The chapters are not executed by the build (``mystnb.execution_mode: off`` in their metadata):
+    scripts/run_notebooks.py runs each one and saves its outputs and the values of its inline
+    expressions, so the site, JupyterLab before a run, and the lecture decks show the same run,
+    and a second edition (the student edition) builds without running anything. myst-nb asks the
+    notebook's client to evaluate the expression; without a kernel, this client answers from the
+    markdown cell's saved values. Returns the cell's index (None where there is no notebook, or
+    under inline execution, where the kernel answers).
     """
     renderer = document.get("nb_renderer") if hasattr(document, "get") else None
     client = getattr(getattr(renderer, "renderer", None), "nb_client", None)
-    if client is None or not hasattr(client, "_last_cell_executed"):  # not inline: nothing to run
+    if client is None or hasattr(client, "_last_cell_executed"):  # no notebook, or a kernel
         return None
-    cells = client.notebook.get("cells", [])
-    above = [i for i in range(len(cells)) if client.cell_line(i) <= line]
-    if not above:
+    index = cell_at(client, line)
+    if index is None:
         return None
-    client.code_cell_outputs(above[-1])
-    return above[-1]
+    cell = client.notebook["cells"][index]
+    client.eval_variable = functools.partial(saved_outputs, cell)  # this role's cell only
+    return index
 
 
 def _patch_eval_role() -> None:
@@ -117,7 +151,7 @@ def _patch_eval_role() -> None:
     original = EvalRoleAny.run
 
     def run(self):
-        execute_cells_above(self.document, self.line)
+        use_saved_values(self.document, self.line)
         return original(self)
 
     run._lrlab = True
