@@ -23,9 +23,9 @@
   ``locales/ko/LC_MESSAGES/sphinx.po`` comes first.
 - **Inline expressions in a translation.** A chapter's paragraph may state a number with
   ``{eval}`f"{x:.3f}"```; its msgid holds the role as written, and so must the msgstr. Sphinx
-  parses a translated message in a new document after the notebook's kernel has stopped, so
-  myst-nb cannot evaluate it there; this gives it the nodes the English paragraph evaluated (the
-  same number, from the same run). An expression the English page does not evaluate is an
+  parses a translated message in a new document, outside the notebook whose cells saved the
+  values (book/_ext/lrlab_html.py reads them there), so this gives it the nodes the English
+  paragraph evaluated (the same number, from the same run). An expression the English page does not evaluate is an
   error (a warning, which ``-W`` makes fatal), naming the page and the expression. The gettext
   builder (``make pot``) runs no notebook (``scripts/book_i18n.py`` excludes them all from
   execution): a message holds the role as written, so it needs no value.
